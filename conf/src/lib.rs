@@ -1,0 +1,1 @@
+//! The named.conf language.

@@ -1,0 +1,1 @@
+//! BIND's control-channel protocol (rndc), shared by `rivetctl` and `rivetd`.

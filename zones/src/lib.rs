@@ -1,0 +1,19 @@
+//! Zone data for Rivet: domain names, resource records, the master-file parser and writer,
+//! the immutable zone snapshot and its lookup, serial arithmetic.
+//!
+//! # Design
+//!
+//! Records keep their RDATA in uncompressed wire form ([`record::Rdata`]); the text forms
+//! of each type are codecs over those bytes ([`rdata`]). A loaded zone is an immutable
+//! value that the server swaps in whole; nothing here does I/O beyond reading zone files.
+
+#![warn(missing_docs)]
+
+pub mod name;
+pub mod record;
+pub mod text;
+pub mod types;
+
+pub use name::{Name, NameError};
+pub use record::{Rdata, Record};
+pub use types::{Class, RType};
