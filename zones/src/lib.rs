@@ -9,11 +9,13 @@
 
 #![warn(missing_docs)]
 
+pub mod diag;
 pub mod name;
 pub mod record;
 pub mod text;
 pub mod types;
 
+pub use diag::{Diagnostic, Severity};
 pub use name::{Name, NameError};
 pub use record::{Rdata, Record};
 pub use types::{Class, RType};
