@@ -10,10 +10,16 @@
 #![warn(missing_docs)]
 
 pub mod diag;
+pub mod lookup;
+pub mod master;
 pub mod name;
+pub mod rdata;
 pub mod record;
+pub mod serial;
 pub mod text;
 pub mod types;
+pub mod writer;
+pub mod zone;
 
 pub use diag::{Diagnostic, Severity};
 pub use name::{Name, NameError};

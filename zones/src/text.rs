@@ -52,7 +52,8 @@ pub enum LexError {
         /// Where the string began.
         pos: Pos,
     },
-    /// `(` inside parentheses.
+    /// `(` inside parentheses. Not produced any more: BIND accepts nesting, and so does
+    /// the lexer.
     #[error("{pos}: nested '('")]
     NestedParen {
         /// Where the second `(` stands.
@@ -90,6 +91,10 @@ pub struct Lexer<'a> {
     pos: usize,
     line: u32,
     line_start: usize,
+    /// The last column computed and the byte offset it was for, so that the columns of a
+    /// line's tokens cost one pass over the line rather than one per token.
+    column_at: usize,
+    column: u32,
 }
 
 impl<'a> Lexer<'a> {
@@ -100,6 +105,8 @@ impl<'a> Lexer<'a> {
             pos: 0,
             line: 1,
             line_start: 0,
+            column_at: 0,
+            column: 1,
         }
     }
 
@@ -108,11 +115,23 @@ impl<'a> Lexer<'a> {
         self.line
     }
 
-    fn here(&self, at: usize) -> Pos {
-        let column = self.src[self.line_start..at].chars().count() + 1;
+    fn here(&mut self, at: usize) -> Pos {
+        if self.column_at < self.line_start || self.column_at > at {
+            self.column_at = self.line_start;
+            self.column = 1;
+        }
+        // Characters are the bytes that do not continue a UTF-8 sequence.
+        let more = self.src.as_bytes()[self.column_at..at]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        self.column = self
+            .column
+            .saturating_add(u32::try_from(more).unwrap_or(u32::MAX));
+        self.column_at = at;
         Pos {
             line: self.line,
-            column: u32::try_from(column).unwrap_or(u32::MAX),
+            column: self.column,
         }
     }
 
@@ -127,7 +146,10 @@ impl<'a> Lexer<'a> {
         out.clear();
         let bytes = self.src.as_bytes();
         let mut start: Option<EntryStart> = None;
+        // Where the outermost open '(' stands, and how deep the nesting is: BIND joins
+        // lines until every '(' is closed.
         let mut open_paren: Option<Pos> = None;
+        let mut depth: u32 = 0;
         let mut at_line_start = self.pos == self.line_start;
         while self.pos < bytes.len() {
             let i = self.pos;
@@ -164,19 +186,21 @@ impl<'a> Lexer<'a> {
                 }
                 b'(' => {
                     let pos = self.here(i);
-                    if open_paren.is_some() {
-                        return Err(LexError::NestedParen { pos });
-                    }
                     start.get_or_insert(EntryStart {
                         blank_owner: at_line_start,
                         pos,
                     });
-                    open_paren = Some(pos);
+                    open_paren.get_or_insert(pos);
+                    depth = depth.saturating_add(1);
                     self.pos += 1;
                 }
                 b')' => {
-                    if open_paren.take().is_none() {
+                    if depth == 0 {
                         return Err(LexError::UnbalancedClose { pos: self.here(i) });
+                    }
+                    depth -= 1;
+                    if depth == 0 {
+                        open_paren = None;
                     }
                     self.pos += 1;
                 }
@@ -319,6 +343,23 @@ mod tests {
         lexer.next_entry(&mut out).expect("lexes");
         assert_eq!(out[0].pos, Pos { line: 2, column: 3 });
         assert_eq!(out[1].pos, Pos { line: 2, column: 6 });
+    }
+
+    #[test]
+    fn nested_parentheses_join_lines_until_all_close() {
+        let got = entries("a TXT ( ( (\n \"c\" ) \"d\"\n ) )\nb A 1\n");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].1, ["a", "TXT", "c", "d"]);
+        let mut out = Vec::new();
+        let err = Lexer::new("a TXT ( ( x )\nb A 1\n")
+            .next_entry(&mut out)
+            .expect_err("fails");
+        assert_eq!(
+            err,
+            LexError::UnclosedParen {
+                pos: Pos { line: 1, column: 7 }
+            }
+        );
     }
 
     #[test]
