@@ -1,1 +1,5 @@
 //! The daemon and its checkers.
+
+pub mod checkzone;
+
+pub mod wire;
