@@ -30,12 +30,22 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A warning about a place.
     pub fn warning(file: Option<Arc<str>>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, file, pos, message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            file,
+            pos,
+            message: message.into(),
+        }
     }
 
     /// An error about a place.
     pub fn error(file: Option<Arc<str>>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, file, pos, message: message.into() }
+        Self {
+            severity: Severity::Error,
+            file,
+            pos,
+            message: message.into(),
+        }
     }
 }
 
