@@ -1,5 +1,7 @@
 //! The daemon and its checkers.
 
+pub mod answer;
 pub mod checkzone;
+pub mod daemon;
 
 pub mod wire;

@@ -3,6 +3,8 @@
 
 #![warn(missing_docs)]
 
+pub mod alloc;
+pub mod answers;
 pub mod bind;
 pub mod cargo_bin;
 pub mod checkzone;

@@ -342,6 +342,7 @@ impl<'a> Builder<'a> {
             .collect();
         let statistics_channels = self.statistics_channels();
         let views = self.views(&servers);
+        let global_view_options = self.view_options(None);
         let mut trust_anchors = Vec::new();
         for clause in ["trust-anchors", "managed-keys", "trusted-keys"] {
             for list in root.get_all(clause) {
@@ -367,6 +368,7 @@ impl<'a> Builder<'a> {
             tls,
             statistics_channels,
             views,
+            global_view_options,
             trust_anchors,
             dnssec_policies,
         }

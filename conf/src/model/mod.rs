@@ -57,6 +57,9 @@ pub struct Config {
     pub statistics_channels: Vec<StatisticsChannel>,
     /// The views, in order (the implicit `_default` view when none is configured).
     pub views: Vec<View>,
+    /// The view options of the `options` block and BIND's defaults alone, as a view
+    /// without options of its own (BIND's built-in `_bind` CHAOS view) gets them.
+    pub global_view_options: ViewOptions,
     /// Trust anchors (accepted, unused).
     pub trust_anchors: Vec<TrustAnchor>,
     /// Names of `dnssec-policy` statements (accepted; zones may not use them).

@@ -91,31 +91,21 @@ fn labels_are_hostname<'a>(mut labels: impl Iterator<Item = &'a [u8]>, wildcard:
     })
 }
 
-/// Whether `name` is a host name (the root is). Walks the wire form directly: this runs
-/// for most records of a zone.
-pub(crate) fn is_hostname(name: &Name, wildcard: bool) -> bool {
-    let wire = name.as_wire();
-    let mut at = if wildcard && wire.starts_with(&[1, b'*']) {
+/// Whether the wire-form name is a host name (the root is). Walks the wire form directly:
+/// this runs for most records of a zone.
+pub(crate) fn is_hostname(wire: &[u8], wildcard: bool) -> bool {
+    let skip = if wildcard && wire.starts_with(&[1, b'*']) {
         2
     } else {
         0
     };
-    while let Some(&len) = wire.get(at) {
-        let len = usize::from(len);
-        if len == 0 {
-            break;
-        }
-        match wire.get(at + 1..at + 1 + len) {
-            Some(label) if host_label(label) => at += 1 + len,
-            _ => return false,
-        }
-    }
-    true
+    wire_labels(&wire[skip..]).all(host_label)
 }
 
-/// Whether `name` can be a mailbox: any printable first label, then a host name.
-pub(crate) fn is_mailbox(name: &Name) -> bool {
-    let mut labels = name.labels();
+/// Whether the wire-form name can be a mailbox: any printable first label, then a host
+/// name.
+pub(crate) fn is_mailbox(wire: &[u8]) -> bool {
+    let mut labels = wire_labels(wire);
     match labels.next() {
         None => true,
         Some(local) => {
@@ -124,32 +114,63 @@ pub(crate) fn is_mailbox(name: &Name) -> bool {
     }
 }
 
+/// The labels of a wire-form name, root excluded; a label running past the end stops the
+/// walk (the names checked here come from RDATA that has already been validated).
+fn wire_labels(wire: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let len = usize::from(*wire.get(at)?);
+        let label = wire.get(at + 1..at + 1 + len).filter(|_| len > 0)?;
+        at += 1 + len;
+        Some(label)
+    })
+}
+
+/// Remembers whether the last owner asked about is a host name (a leading `*` allowed):
+/// most records share their owner with the record before.
+#[derive(Debug, Default)]
+pub(crate) struct LastOwner {
+    wire: Vec<u8>,
+    host: bool,
+}
+
+impl LastOwner {
+    fn is_hostname(&mut self, owner: &Name) -> bool {
+        let wire = owner.as_wire();
+        if self.wire != wire {
+            self.host = is_hostname(wire, true);
+            self.wire.clear();
+            self.wire.extend_from_slice(wire);
+        }
+        self.host
+    }
+}
+
 /// Whether the owner of a record of `rtype` has acceptable syntax, following BIND's
 /// per-type owner rules (host names for addresses and MX, mailboxes for MB and MG,
 /// base32hex hashes for NSEC3).
-pub(crate) fn owner_ok(owner: &Name, class: Class, rtype: RType) -> bool {
+pub(crate) fn owner_ok(owner: &Name, class: Class, rtype: RType, last: &mut LastOwner) -> bool {
     const MB: RType = RType(7);
     const MG: RType = RType(8);
     const WKS: RType = RType(11);
     const A6: RType = RType(38);
     match rtype {
-        RType::A if class == Class::IN => address_owner_ok(owner, true),
-        RType::AAAA if class == Class::IN => address_owner_ok(owner, false),
-        RType::A if class == Class::CH => is_hostname(owner, true),
-        WKS | A6 if class == Class::IN => is_hostname(owner, true),
-        RType::MX => is_hostname(owner, true),
-        MB | MG => is_mailbox(owner),
+        RType::A if class == Class::IN => last.is_hostname(owner) || address_owner_ok(owner, true),
+        RType::AAAA if class == Class::IN => {
+            last.is_hostname(owner) || address_owner_ok(owner, false)
+        }
+        RType::A if class == Class::CH => last.is_hostname(owner),
+        WKS | A6 if class == Class::IN => last.is_hostname(owner),
+        RType::MX => last.is_hostname(owner),
+        MB | MG => is_mailbox(owner.as_wire()),
         RType::NSEC3 => owner.labels().next().is_some_and(is_base32hex_hash),
         _ => true,
     }
 }
 
-/// A and AAAA owners: host names, plus Active Directory's `gc._msdcs.<forest>` and (for A)
-/// SPF `exists:` targets below an `_spf`, `_spf_verify` or `_spf_rate` label.
+/// A and AAAA owners that are not host names: Active Directory's `gc._msdcs.<forest>` and
+/// (for A) SPF `exists:` targets below an `_spf`, `_spf_verify` or `_spf_rate` label.
 fn address_owner_ok(owner: &Name, spf: bool) -> bool {
-    if is_hostname(owner, true) {
-        return true;
-    }
     let count = owner.label_count();
     if count < 2 {
         return false;
@@ -189,66 +210,45 @@ pub(crate) enum NameRule {
     Mailbox,
 }
 
-/// The names in `rdata` that check-names looks at, with the rule for each.
+/// The names in `rdata` (wire form) that check-names looks at, with the rule for each.
 /// `reverse` says whether the owner is in a reverse tree (PTR targets are checked there).
 pub(crate) fn rdata_names(
     rtype: RType,
     class: Class,
     rdata: &[u8],
     reverse: bool,
-) -> Vec<(Name, NameRule)> {
+) -> impl Iterator<Item = (&[u8], NameRule)> {
     const MINFO: RType = RType(14);
     const RP: RType = RType(17);
-    let read = |at: usize| Name::read_wire(rdata, at).ok();
-    let mut out = Vec::new();
-    if !matches!(
-        rtype,
-        RType::NS
-            | RType::MX
-            | RType::AFSDB
-            | RType::RT
-            | RType::SRV
-            | RType::PTR
-            | RType::SOA
-            | RP
-            | MINFO
-            | RType::SVCB
-            | RType::HTTPS
-    ) {
-        return out;
-    }
-    match rtype {
-        RType::NS | RType::MX | RType::AFSDB | RType::RT | RType::SRV => {
-            let at = match rtype {
-                RType::NS => 0,
-                RType::SRV => 6,
-                _ => 2,
-            };
-            out.extend(read(at).map(|(n, _)| (n, NameRule::Host)));
-        }
-        RType::PTR if class == Class::IN && reverse => {
-            out.extend(read(0).map(|(n, _)| (n, NameRule::Host)));
-        }
-        RType::SOA => {
-            if let Some((mname, next)) = read(0) {
-                out.push((mname, NameRule::Host));
-                out.extend(read(next).map(|(n, _)| (n, NameRule::Mailbox)));
-            }
-        }
-        RP => out.extend(read(0).map(|(n, _)| (n, NameRule::Mailbox))),
-        MINFO => {
-            if let Some((first, next)) = read(0) {
-                out.push((first, NameRule::Mailbox));
-                out.extend(read(next).map(|(n, _)| (n, NameRule::Mailbox)));
-            }
-        }
+    let name_at = |at: usize| {
+        crate::rdata::name_len(rdata, at)
+            .ok()
+            .map(|len| &rdata[at..at + len])
+    };
+    // The name at `at` and, when `then` says so, the one right after it.
+    let two = |at: usize, first: NameRule, then: Option<NameRule>| {
+        let one = name_at(at);
+        let two = then.and_then(|rule| {
+            let next = at + one?.len();
+            name_at(next).map(|n| (n, rule))
+        });
+        [one.map(|n| (n, first)), two]
+    };
+    let found = match rtype {
+        RType::NS => two(0, NameRule::Host, None),
+        RType::MX | RType::AFSDB | RType::RT => two(2, NameRule::Host, None),
+        RType::SRV => two(6, NameRule::Host, None),
+        RType::PTR if class == Class::IN && reverse => two(0, NameRule::Host, None),
+        RType::SOA => two(0, NameRule::Host, Some(NameRule::Mailbox)),
+        RP => two(0, NameRule::Mailbox, None),
+        MINFO => two(0, NameRule::Mailbox, Some(NameRule::Mailbox)),
         // AliasMode (priority 0) targets are not host names to check.
         RType::SVCB | RType::HTTPS if rdata.len() > 2 && (rdata[0], rdata[1]) != (0, 0) => {
-            out.extend(read(2).map(|(n, _)| (n, NameRule::Host)));
+            two(2, NameRule::Host, None)
         }
-        _ => {}
-    }
-    out
+        _ => [None, None],
+    };
+    found.into_iter().flatten()
 }
 
 /// Whether the owner lies in a reverse-mapping tree, where PTR targets are host names.
@@ -301,46 +301,52 @@ mod tests {
 
     #[test]
     fn host_names() {
-        assert!(is_hostname(&n("www.example.com."), false));
-        assert!(is_hostname(&n("a-b.x1.example."), false));
-        assert!(is_hostname(&Name::root(), false));
-        assert!(!is_hostname(&n("-a.example."), false));
-        assert!(!is_hostname(&n("a-.example."), false));
-        assert!(!is_hostname(&n("under_score.example."), false));
-        assert!(!is_hostname(&n("*.example."), false));
-        assert!(is_hostname(&n("*.example."), true));
-        assert!(!is_hostname(&n("a.*.example."), true));
+        let host = |s: &str, wildcard| is_hostname(n(s).as_wire(), wildcard);
+        assert!(host("www.example.com.", false));
+        assert!(host("a-b.x1.example.", false));
+        assert!(is_hostname(Name::root().as_wire(), false));
+        assert!(!host("-a.example.", false));
+        assert!(!host("a-.example.", false));
+        assert!(!host("under_score.example.", false));
+        assert!(!host("*.example.", false));
+        assert!(host("*.example.", true));
+        assert!(!host("a.*.example.", true));
     }
 
     #[test]
     fn mailboxes() {
-        assert!(is_mailbox(&n("hostmaster.example.com.")));
-        assert!(is_mailbox(&n("first\\.last.example.com.")));
-        assert!(!is_mailbox(&n("a\\032b.example.com.")));
-        assert!(!is_mailbox(&n("local.under_score.")));
-        assert!(is_mailbox(&n("com.")));
-        assert!(is_mailbox(&Name::root()));
+        let mailbox = |s: &str| is_mailbox(n(s).as_wire());
+        assert!(mailbox("hostmaster.example.com."));
+        assert!(mailbox("first\\.last.example.com."));
+        assert!(!mailbox("a\\032b.example.com."));
+        assert!(!mailbox("local.under_score."));
+        assert!(mailbox("com."));
+        assert!(is_mailbox(Name::root().as_wire()));
     }
 
     #[test]
     fn owner_rules_by_type() {
-        let bad = n("under_score.example.");
-        assert!(!owner_ok(&bad, Class::IN, RType::A));
-        assert!(!owner_ok(&bad, Class::IN, RType::AAAA));
-        assert!(!owner_ok(&bad, Class::IN, RType::MX));
-        assert!(owner_ok(&bad, Class::IN, RType::TXT));
-        assert!(owner_ok(&bad, Class::IN, RType::SRV));
-        assert!(owner_ok(&n("gc._msdcs.example."), Class::IN, RType::A));
-        assert!(owner_ok(&n("gc._msdcs.example."), Class::IN, RType::AAAA));
-        assert!(owner_ok(&n("x._spf.example."), Class::IN, RType::A));
-        assert!(!owner_ok(&n("x._spf.example."), Class::IN, RType::AAAA));
-        assert!(owner_ok(&n("*.example."), Class::IN, RType::A));
-        assert!(owner_ok(
-            &n("2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S.example."),
-            Class::IN,
+        let mut last = LastOwner::default();
+        let mut ok = |name: &str, rtype| owner_ok(&n(name), Class::IN, rtype, &mut last);
+        let bad = "under_score.example.";
+        assert!(!ok(bad, RType::A));
+        assert!(!ok(bad, RType::AAAA));
+        assert!(!ok(bad, RType::MX));
+        assert!(ok(bad, RType::TXT));
+        assert!(ok(bad, RType::SRV));
+        assert!(ok("gc._msdcs.example.", RType::A));
+        assert!(ok("gc._msdcs.example.", RType::AAAA));
+        assert!(ok("x._spf.example.", RType::A));
+        assert!(!ok("x._spf.example.", RType::AAAA));
+        assert!(ok("*.example.", RType::A));
+        // The remembered owner is the one asked about, whatever came before.
+        assert!(ok("www.example.", RType::A));
+        assert!(!ok(bad, RType::A));
+        assert!(ok(
+            "2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S.example.",
             RType::NSEC3
         ));
-        assert!(!owner_ok(&n("www.example."), Class::IN, RType::NSEC3));
+        assert!(!ok("www.example.", RType::NSEC3));
     }
 
     #[test]
@@ -368,18 +374,28 @@ mod tests {
         soa.extend_from_slice(n("ns.example.").as_wire());
         soa.extend_from_slice(n("h_m.example.").as_wire());
         soa.extend_from_slice(&[0; 20]);
-        let names = rdata_names(RType::SOA, Class::IN, &soa, false);
+        let names: Vec<_> = rdata_names(RType::SOA, Class::IN, &soa, false).collect();
         assert_eq!(names.len(), 2);
-        assert_eq!(names[1], (n("h_m.example."), NameRule::Mailbox));
+        assert_eq!(names[0], (n("ns.example.").as_wire(), NameRule::Host));
+        assert_eq!(names[1], (n("h_m.example.").as_wire(), NameRule::Mailbox));
         let mut mx = vec![0, 10];
         mx.extend_from_slice(n("mail.example.").as_wire());
         assert_eq!(
-            rdata_names(RType::MX, Class::IN, &mx, false),
-            vec![(n("mail.example."), NameRule::Host)]
+            rdata_names(RType::MX, Class::IN, &mx, false).collect::<Vec<_>>(),
+            vec![(n("mail.example.").as_wire(), NameRule::Host)]
         );
-        assert!(rdata_names(RType::PTR, Class::IN, n("x.").as_wire(), false).is_empty());
+        // Malformed names are not reported (the RDATA was validated when it was parsed).
         assert_eq!(
-            rdata_names(RType::PTR, Class::IN, n("x.").as_wire(), true).len(),
+            rdata_names(RType::MX, Class::IN, &[0, 10, 3, b'a'], false).count(),
+            0
+        );
+        let x = n("x.");
+        assert_eq!(
+            rdata_names(RType::PTR, Class::IN, x.as_wire(), false).count(),
+            0
+        );
+        assert_eq!(
+            rdata_names(RType::PTR, Class::IN, x.as_wire(), true).count(),
             1
         );
     }

@@ -94,8 +94,8 @@ impl Parser<'_> {
             return;
         };
         let mut keep = self.precheck(file, &owner, rtype, fields, first.pos);
-        let rdata = match rdata::from_text(rtype, fields, &ctx.origin) {
-            Ok(rdata) => rdata,
+        let rdata = match rdata::from_text_into(rtype, fields, &ctx.origin, &mut self.rdata_buf) {
+            Ok(()) => Rdata(Box::from(self.rdata_buf.as_slice())),
             Err(e) => {
                 let (pos, text) = match fields.get(e.token) {
                     Some(t) => (t.pos, t.text),
@@ -295,7 +295,7 @@ impl Parser<'_> {
             keep &= self.check_finding(self.checks.ns_address, file, at, ErrorKind::NsIsAddress);
         }
         if self.checks.names != CheckMode::Ignore
-            && !checks::owner_ok(owner, self.opts.class, rtype)
+            && !checks::owner_ok(owner, self.opts.class, rtype, &mut self.last_owner)
         {
             // BIND rejects malformed NSEC3 owners even when only warning about others.
             let mode = if rtype == RType::NSEC3 {
@@ -331,12 +331,13 @@ impl Parser<'_> {
         }
         let reverse = rtype == RType::PTR && checks::in_reverse_tree(owner);
         let mut keep = true;
-        for (name, rule) in checks::rdata_names(rtype, self.opts.class, rdata.as_bytes(), reverse) {
+        for (wire, rule) in checks::rdata_names(rtype, self.opts.class, rdata.as_bytes(), reverse) {
             let ok = match rule {
-                NameRule::Host => checks::is_hostname(&name, false),
-                NameRule::Mailbox => checks::is_mailbox(&name),
+                NameRule::Host => checks::is_hostname(wire, false),
+                NameRule::Mailbox => checks::is_mailbox(wire),
             };
-            if !ok {
+            // The RDATA was built from these names, so each is a valid name.
+            if !ok && let Ok(name) = Name::from_wire(wire) {
                 let at = fields
                     .iter()
                     .find(|t| name_from(t.text, origin).is_ok_and(|n| n == name))

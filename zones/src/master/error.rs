@@ -31,8 +31,6 @@ pub enum ErrorKind {
     Io(String),
     /// A quoted string ran to the end of its line.
     UnterminatedQuote,
-    /// `(` inside parentheses.
-    NestedParen,
     /// `)` with no `(` open.
     UnbalancedClose,
     /// The file ended inside parentheses opened at this place.
@@ -115,7 +113,6 @@ impl ParseError {
             ErrorKind::UnterminatedQuote => {
                 "unbalanced quotes: the quoted string is not closed on its line".into()
             }
-            ErrorKind::NestedParen => "unbalanced parentheses: '(' inside '( ... )'".into(),
             ErrorKind::UnbalancedClose => "unbalanced parentheses: ')' without '('".into(),
             ErrorKind::UnclosedParen(open) => format!(
                 "unbalanced parentheses: the '(' at {open} is not closed (expected ')' before \
@@ -217,9 +214,7 @@ impl ParseError {
         Cow::Borrowed(match &self.kind {
             ErrorKind::Io(why) | ErrorKind::Include(why) => return Cow::Owned(why.clone()),
             ErrorKind::UnterminatedQuote => "unbalanced quotes",
-            ErrorKind::NestedParen | ErrorKind::UnbalancedClose | ErrorKind::UnclosedParen(_) => {
-                "unbalanced parentheses"
-            }
+            ErrorKind::UnbalancedClose | ErrorKind::UnclosedParen(_) => "unbalanced parentheses",
             ErrorKind::NoOwner => "no owner",
             ErrorKind::BadName(_) => "bad name",
             ErrorKind::UnknownDirective | ErrorKind::GenerateRange => "syntax error",

@@ -36,7 +36,7 @@ pub use ttl::{MAX_TTL, parse_ttl};
 use crate::diag::{Diagnostic, Severity};
 use crate::name::Name;
 use crate::record::Record;
-use crate::text::{LexError, Lexer, Pos, Token};
+use crate::text::{LexError, Pos, Token, for_each_entry};
 use crate::types::{Class, RType};
 
 /// How to read a master file.
@@ -311,6 +311,10 @@ struct Parser<'c> {
     now: u32,
     /// Scratch space for building owner names.
     name_buf: Vec<u8>,
+    /// Scratch space for RDATA, which is then copied out at its exact size.
+    rdata_buf: Vec<u8>,
+    /// Whether the last owner checked is a host name.
+    last_owner: checks::LastOwner,
     /// Where each record came from, when the caller asked.
     sources: Option<Vec<Source>>,
 }
@@ -341,6 +345,8 @@ impl<'c> Parser<'c> {
             warned_old_dnssec: false,
             now,
             name_buf: Vec::with_capacity(256),
+            rdata_buf: Vec::with_capacity(1024),
+            last_owner: checks::LastOwner::default(),
             sources: None,
         }
     }
@@ -437,38 +443,39 @@ impl<'c> Parser<'c> {
 
     /// Reads one file's text.
     fn read(&mut self, file: &Arc<str>, text: &str, ctx: &mut Context) {
-        let mut lexer = Lexer::new(text);
-        let mut tokens: Vec<Token<'_>> = Vec::with_capacity(16);
+        // Most lines of a large zone are records: room for one per line spares copying the
+        // records as they grow (untouched room costs address space only). A file of mostly
+        // empty lines may ask for more than there is; then the records grow as they come.
+        let lines = count_newlines(text.as_bytes());
+        let _ = self.records.try_reserve(lines);
+        if let Some(sources) = &mut self.sources {
+            let _ = sources.try_reserve(lines);
+        }
         // The last owner token and the name it made under the current origin.
         let mut last_owner: Option<&str> = None;
-        loop {
-            let start = match lexer.next_entry(&mut tokens) {
-                Ok(Some(start)) => start,
-                Ok(None) => break,
-                Err(e) => {
-                    // The lexer cannot resynchronise after these; stop reading this file.
-                    let (pos, kind) = match e {
-                        LexError::UnterminatedQuote { pos } => (pos, ErrorKind::UnterminatedQuote),
-                        LexError::NestedParen { pos } => (pos, ErrorKind::NestedParen),
-                        LexError::UnbalancedClose { pos } => (pos, ErrorKind::UnbalancedClose),
-                        // Like BIND, point at the end of the file, where the ')' was due; the
-                        // message says where the '(' is.
-                        _ => (end_of_text(text), ErrorKind::UnclosedParen(e.pos())),
-                    };
-                    self.fail(file, pos, "", kind);
-                    return;
-                }
-            };
+        let lexed = for_each_entry(text, |start, tokens| {
             let Some(first) = tokens.first() else {
-                continue;
+                return;
             };
             if !start.blank_owner && first.text.starts_with('$') && !first.quoted {
-                if self.directive(file, &tokens, ctx) {
+                if self.directive(file, tokens, ctx) {
                     last_owner = None;
                 }
-                continue;
+                return;
             }
-            self.entry(file, &tokens, start.blank_owner, ctx, &mut last_owner);
+            self.entry(file, tokens, start.blank_owner, ctx, &mut last_owner);
+        });
+        if let Err(e) = lexed {
+            // The lexer cannot resynchronise after these; stop reading this file.
+            let (pos, kind) = match e {
+                LexError::UnterminatedQuote { pos } => (pos, ErrorKind::UnterminatedQuote),
+                LexError::UnbalancedClose { pos } => (pos, ErrorKind::UnbalancedClose),
+                // Like BIND, point at the end of the file, where the ')' was due; the
+                // message says where the '(' is.
+                _ => (end_of_text(text), ErrorKind::UnclosedParen(e.pos())),
+            };
+            self.fail(file, pos, "", kind);
+            return;
         }
         self.check_final_newline(file, text);
     }
@@ -485,9 +492,21 @@ impl<'c> Parser<'c> {
     }
 }
 
+/// How many newlines `bytes` holds. Counting in blocks of at most 255 bytes keeps the
+/// counters a byte wide, which vectorises well.
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| {
+            let n = block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'));
+            usize::from(n)
+        })
+        .sum()
+}
+
 /// The position just past the end of `text`.
 fn end_of_text(text: &str) -> Pos {
-    let line = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line = count_newlines(text.as_bytes()) + 1;
     let tail = text.rsplit('\n').next().unwrap_or("");
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -517,31 +536,9 @@ fn end_of(tokens: &[Token<'_>]) -> Pos {
 /// labels, the root) gives `None`, for [`name_from`] to parse and report.
 /// The flag says whether the name was relative (completed with `origin`).
 fn plain_name(text: &str, origin: &Name, buf: &mut Vec<u8>) -> Option<(Name, bool)> {
-    let bytes = text.as_bytes();
-    if bytes.contains(&b'\\') || text == "@" {
-        return None;
-    }
-    let (body, absolute) = match bytes.strip_suffix(b".") {
-        Some(body) => (body, true),
-        None => (bytes, false),
-    };
-    if body.is_empty() {
-        return None;
-    }
     buf.clear();
-    for label in body.split(|&b| b == b'.') {
-        if label.is_empty() || label.len() > crate::name::MAX_LABEL_LEN {
-            return None;
-        }
-        buf.push(label.len() as u8);
-        buf.extend_from_slice(label);
-    }
-    if absolute {
-        buf.push(0);
-    } else {
-        buf.extend_from_slice(origin.as_wire());
-    }
-    Name::from_wire(buf).ok().map(|name| (name, !absolute))
+    let relative = crate::rdata::push_plain_name(text, origin, buf)?;
+    Name::from_wire(buf).ok().map(|name| (name, relative))
 }
 
 /// Parses a name in a master file: `@` is the origin, anything else is completed with it.

@@ -640,6 +640,41 @@ fn include_reverts_origin_and_owner_but_not_ttl() {
 }
 
 #[test]
+fn an_include_starts_a_new_batch_and_the_later_ttl_wins() {
+    // BIND commits its batch of lines at an $INCLUDE: the included record keeps its own TTL
+    // without a warning and, once loaded, sets the TTL of the whole RRset
+    // (named-checkzone -D prints both records at 200).
+    let (dir, o) = with_files(&[
+        ("inc.zone", "a 200 A 192.0.2.2\n"),
+        (
+            "main.zone",
+            &format!("$TTL 10\n{SOA}a 100 A 192.0.2.1\n$INCLUDE inc.zone\n"),
+        ),
+    ]);
+    let report = parse_file_with(&dir.path().join("main.zone"), &o, &Checks::default());
+    assert!(report.is_ok(), "{:?}", said(&report));
+    assert!(said(&report).is_empty(), "{:?}", said(&report));
+    assert_eq!(
+        &lines(&report)[3..],
+        [
+            "a.example.com. 100 IN A 192.0.2.1",
+            "a.example.com. 200 IN A 192.0.2.2"
+        ]
+    );
+    let options = crate::zone::CheckOptions::default();
+    let (zone, warnings) =
+        crate::zone::Zone::build(o.origin.clone(), Class::IN, report.records, &options)
+            .expect("loads");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let a = Name::from_text("a.example.com.", None).expect("valid");
+    let rrset = zone
+        .node(a.as_wire())
+        .and_then(|n| n.rrset(RType::A))
+        .expect("A RRset");
+    assert_eq!((rrset.ttl(), rrset.len()), (200, 2));
+}
+
+#[test]
 fn include_errors_name_the_included_file() {
     let (dir, o) = with_files(&[
         ("bad.zone", "ok A 192.0.2.1\nbroken A 999\n"),

@@ -11,17 +11,32 @@ use super::{Malformed, RdataError, Stop};
 pub(crate) fn pton4(text: &str) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
     let mut parts = 0;
-    for part in text.split('.') {
-        if parts == 4 || part.is_empty() || part.len() > 3 {
-            return None;
+    let mut value: u16 = 0;
+    let mut digits = 0;
+    for &b in text.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                // A leading zero may only stand alone.
+                if digits == 3 || (digits == 1 && value == 0) {
+                    return None;
+                }
+                value = value * 10 + u16::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if digits > 0 && parts < 3 => {
+                out[parts] = u8::try_from(value).ok()?;
+                parts += 1;
+                value = 0;
+                digits = 0;
+            }
+            _ => return None,
         }
-        if part.len() > 1 && part.starts_with('0') || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        out[parts] = part.parse().ok()?;
-        parts += 1;
     }
-    (parts == 4).then_some(out)
+    if digits == 0 || parts != 3 {
+        return None;
+    }
+    out[3] = u8::try_from(value).ok()?;
+    Some(out)
 }
 
 /// IPv6 text (RFC 4291 §2.2): up to eight groups of one to four hex digits, one `::`
@@ -309,8 +324,24 @@ mod tests {
             "1.2.3.4.5",
             "a.b.c.d",
             "",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "1234.1.1.1",
+            "00.1.2.3",
+            "1.2.3.00",
+            "1.2.3.4 ",
+            "+1.2.3.4",
         ] {
             assert_eq!(pton4(bad), None, "{bad}");
+        }
+        // inet_pton and the standard library agree on the dotted-quad form.
+        for a in ["0", "9", "10", "99", "100", "255", "256", "007", "1000"] {
+            for b in ["0", "01", "200", "25"] {
+                let text = format!("{a}.{b}.{b}.{a}");
+                let std = text.parse::<std::net::Ipv4Addr>().ok().map(|a| a.octets());
+                assert_eq!(pton4(&text), std, "{text}");
+            }
         }
     }
 

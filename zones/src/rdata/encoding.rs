@@ -188,11 +188,25 @@ impl HexDecoder {
 
 /// The value of a hex digit.
 pub(crate) fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+    /// The value of each hex digit, 0xff for other bytes: one load per character.
+    const VALUES: [u8; 256] = {
+        let mut table = [0xff; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            table[c] = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => 0xff,
+            };
+            c += 1;
+        }
+        table
+    };
+    match VALUES[usize::from(c)] {
+        0xff => None,
+        v => Some(v),
     }
 }
 

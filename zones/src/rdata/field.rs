@@ -147,13 +147,11 @@ impl Field {
                 let n = tokens::parse_period(text).ok_or_else(|| t.expected(what))?;
                 out.extend(n.to_be_bytes());
             }
-            Field::Name(_) | Field::Signer { labels: false } => {
-                out.extend_from_slice(t.name()?.as_wire());
-            }
+            Field::Name(_) | Field::Signer { labels: false } => t.name_into(out)?,
             Field::Signer { labels: true } => dnssec::parse_signer(t, out)?,
             Field::SvcTarget => {
                 let token = t.next_any("a domain name")?;
-                out.extend_from_slice(t.name_from(token.text)?.as_wire());
+                t.name_from_into(token.text, out)?;
             }
             Field::Ipv4 => {
                 let text = t.next_plain("an IPv4 address")?;

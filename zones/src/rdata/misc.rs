@@ -442,7 +442,7 @@ fn parse_relay(t: &mut Tokens<'_, '_>, out: &mut Vec<u8>, kind: u8) -> Result<()
         0 if text == "." => {}
         1 => out.extend(addr::pton4(text).ok_or_else(|| t.expected(what))?),
         2 => out.extend(addr::pton6(text).ok_or_else(|| t.expected(what))?),
-        3 => out.extend_from_slice(t.name_from(text)?.as_wire()),
+        3 => t.name_from_into(text, out)?,
         _ => return Err(t.expected(what)),
     }
     Ok(())
@@ -533,7 +533,7 @@ pub(crate) fn parse_hip(t: &mut Tokens<'_, '_>, out: &mut Vec<u8>) -> Result<(),
     let key_len = u16::try_from(out.len() - key_start).map_err(|_| t.expected(what))?;
     out[start + 2..start + 4].copy_from_slice(&key_len.to_be_bytes());
     while let Some(text) = t.next_plain_opt() {
-        out.extend_from_slice(t.name_from(text)?.as_wire());
+        t.name_from_into(text, out)?;
     }
     Ok(())
 }

@@ -33,6 +33,8 @@ use crate::types::RType;
 
 use field::{Field, NameUse};
 use tokens::Tokens;
+pub(crate) use tokens::push_plain_name;
+pub(crate) use wire::name_len;
 use wire::{Printer, Wire};
 
 /// The longest RDATA BIND accepts from a zone file or the wire (it keeps room for the rest
@@ -124,6 +126,20 @@ impl From<Malformed> for Stop {
 /// RFC 3597 form `\# <len> <hex...>` is accepted for every type; for the types this module
 /// knows, the bytes must be valid wire RDATA of that type, as BIND checks.
 pub fn from_text(rtype: RType, tokens: &[Token<'_>], origin: &Name) -> Result<Rdata, RdataError> {
+    let mut out = Vec::new();
+    from_text_into(rtype, tokens, origin, &mut out)?;
+    Ok(Rdata(out.into_boxed_slice()))
+}
+
+/// [`from_text`] writing the wire form into `out` (cleared first), so that a reader of many
+/// records can reuse one buffer and then allocate each RDATA at its exact size.
+pub fn from_text_into(
+    rtype: RType,
+    tokens: &[Token<'_>],
+    origin: &Name,
+    out: &mut Vec<u8>,
+) -> Result<(), RdataError> {
+    out.clear();
     if rtype.0 == 0 || rtype.is_meta() {
         return Err(RdataError {
             token: 0,
@@ -134,16 +150,15 @@ pub fn from_text(rtype: RType, tokens: &[Token<'_>], origin: &Name) -> Result<Rd
     // In TXT, `\#` is a literal `#` unless a length follows.
     let generic = matches!(tokens.first(), Some(t) if !t.quoted && t.text == "\\#")
         && (rtype != RType::TXT || starts_with_number(&tokens[1..]));
-    let out = if generic {
+    if generic {
         toks.next_any("\\#")?;
-        let out = generic_from_text(&mut toks)?;
-        if let Err(m) = validate_wire(rtype, &out) {
+        generic_from_text(&mut toks, out)?;
+        if let Err(m) = validate_wire(rtype, out) {
             return Err(RdataError {
                 token: 0,
                 kind: m.kind,
             });
         }
-        out
     } else {
         let Some(fields) = schema::fields(rtype) else {
             return Err(RdataError {
@@ -151,22 +166,20 @@ pub fn from_text(rtype: RType, tokens: &[Token<'_>], origin: &Name) -> Result<Rd
                 kind: RdataErrorKind::GenericOnly(rtype),
             });
         };
-        let mut out = Vec::with_capacity(64);
         for field in fields {
-            field.parse(&mut toks, &mut out)?;
+            field.parse(&mut toks, out)?;
             if out.len() > MAX_RDATA_LEN {
                 return Err(toks.error(RdataErrorKind::TooLong));
             }
         }
-        out
-    };
+    }
     if !toks.is_empty() {
         return Err(toks.error_at(toks.index(), RdataErrorKind::ExtraToken));
     }
     if out.len() > MAX_RDATA_LEN {
         return Err(toks.error_at(0, RdataErrorKind::TooLong));
     }
-    Ok(Rdata(out.into_boxed_slice()))
+    Ok(())
 }
 
 /// Whether BIND's lexer would read the first token as a number (for `TXT \# ...`, where
@@ -175,23 +188,23 @@ fn starts_with_number(tokens: &[Token<'_>]) -> bool {
     matches!(tokens.first(), Some(t) if !t.quoted && tokens::parse_number(t.text).is_some())
 }
 
-/// `<length> <hex...>` after `\#`.
-fn generic_from_text(toks: &mut Tokens<'_, '_>) -> Result<Vec<u8>, RdataError> {
+/// `<length> <hex...>` after `\#`, onto `out` (empty).
+fn generic_from_text(toks: &mut Tokens<'_, '_>, out: &mut Vec<u8>) -> Result<(), RdataError> {
     let len = toks.number(u32::MAX, "the RDATA length")?;
     if len > 65535 {
         return Err(toks.expected("an RDATA length of at most 65535"));
     }
     let len = len as usize;
-    let mut out = Vec::with_capacity(len);
+    out.reserve(len);
     let mut dec = encoding::HexDecoder::default();
     while out.len() < len {
         let text = toks.next_plain("hex RDATA")?;
-        dec.feed(text, &mut out, 0, Some(len))
+        dec.feed(text, out, 0, Some(len))
             .map_err(|_| toks.expected("hex RDATA of the given length"))?;
     }
     dec.finish()
         .map_err(|_| toks.expected("hex RDATA of the given length"))?;
-    Ok(out)
+    Ok(())
 }
 
 /// Presentation form exactly as BIND 9.18's `named-checkzone -D` prints the RDATA: absolute
@@ -317,12 +330,18 @@ pub fn names(rtype: RType, rdata: &[u8]) -> NameOffsets {
     found
 }
 
+/// Whether the canonical form of RFC 4034 §6.2 leaves RDATA of `rtype` as it is, because
+/// the type holds no name that [`canonical`] lower-cases.
+pub fn canonical_is_identity(rtype: RType) -> bool {
+    schema::fields(rtype).is_none_or(|fields| !fields.iter().any(Field::has_canonical_name))
+}
+
 /// RFC 4034 §6.2 canonical form: embedded names lower-cased for the types listed there (as
 /// amended by RFC 6840 §5.1: not NSEC), borrowed when nothing changes.
 pub fn canonical(rtype: RType, rdata: &[u8]) -> Cow<'_, [u8]> {
     let mut out = Cow::Borrowed(rdata);
     for (offset, _) in names(rtype, rdata) {
-        let Ok(len) = wire::name_len(rdata, offset) else {
+        let Ok(len) = name_len(rdata, offset) else {
             break;
         };
         let range = offset..offset + len;

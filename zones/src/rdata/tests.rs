@@ -191,6 +191,27 @@ fn rfc4034_section_6_2_canonical_form() {
         &canonical(RType(17), &rp)[..],
         b"\x05admin\x07example\x00\x03txt\x07example\x00"
     );
+    // The types whose canonical form is the RDATA itself are those without such names.
+    for rtype in [
+        RType::A,
+        RType::AAAA,
+        RType::TXT,
+        RType::NSEC,
+        RType::DS,
+        RType(65000),
+    ] {
+        assert!(canonical_is_identity(rtype), "{rtype}");
+    }
+    for rtype in [
+        RType::NS,
+        RType::MX,
+        RType::SOA,
+        RType::SRV,
+        RType::RRSIG,
+        RType(17),
+    ] {
+        assert!(!canonical_is_identity(rtype), "{rtype}");
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Reading RDATA tokens: a cursor that knows each token's index for error reports, the
 //! number forms BIND's master-file lexer accepts, and character-string escapes.
 
-use crate::name::Name;
+use crate::name::{MAX_LABEL_LEN, MAX_NAME_LEN, Name};
 use crate::text::Token;
 
 use super::{RdataError, RdataErrorKind};
@@ -100,6 +100,20 @@ impl<'t, 'a> Tokens<'t, 'a> {
         self.name_from(text)
     }
 
+    /// [`Tokens::name`], appending the wire form to `out`.
+    pub(crate) fn name_into(&mut self, out: &mut Vec<u8>) -> Result<(), RdataError> {
+        let text = self.next_plain("a domain name")?;
+        self.name_from_into(text, out)
+    }
+
+    /// [`Tokens::name_from`], appending the wire form to `out`.
+    pub(crate) fn name_from_into(&self, text: &str, out: &mut Vec<u8>) -> Result<(), RdataError> {
+        if push_plain_name(text, self.origin, out).is_none() {
+            out.extend_from_slice(self.name_from(text)?.as_wire());
+        }
+        Ok(())
+    }
+
     /// Parses `text` (the token just taken) as a domain name.
     pub(crate) fn name_from(&self, text: &str) -> Result<Name, RdataError> {
         if text == "@" {
@@ -107,6 +121,53 @@ impl<'t, 'a> Tokens<'t, 'a> {
         }
         Name::from_text(text, Some(self.origin)).map_err(|e| self.error(RdataErrorKind::Name(e)))
     }
+}
+
+/// Appends the wire form of a name written without escapes (`www`, `mail.example.com.`),
+/// a relative one completed with `origin`, without building a [`Name`]. Returns whether
+/// the name was relative; `None`, with `out` as it was, for anything else (escapes, `@`,
+/// the root, empty or long labels, a name over 255 octets), which [`Name::from_text`]
+/// parses and reports.
+pub(crate) fn push_plain_name(text: &str, origin: &Name, out: &mut Vec<u8>) -> Option<bool> {
+    let bytes = text.as_bytes();
+    let (body, absolute) = match bytes.strip_suffix(b".") {
+        Some(body) => (body, true),
+        None => (bytes, false),
+    };
+    let tail = if absolute { 1 } else { origin.as_wire().len() };
+    if body.is_empty() || text == "@" || body.len() + 1 + tail > MAX_NAME_LEN {
+        return None;
+    }
+    // One pass over the text into a buffer on the stack: each label's length octet is
+    // filled in when the label ends.
+    let mut wire = [0u8; MAX_NAME_LEN];
+    let mut length_at = 0;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'.' => {
+                let len = i - length_at;
+                if len == 0 || len > MAX_LABEL_LEN {
+                    return None;
+                }
+                wire[length_at] = len as u8;
+                length_at = i + 1;
+            }
+            b'\\' => return None,
+            _ => wire[i + 1] = b,
+        }
+    }
+    let len = body.len() - length_at;
+    if len == 0 || len > MAX_LABEL_LEN {
+        return None;
+    }
+    wire[length_at] = len as u8;
+    out.extend_from_slice(&wire[..body.len() + 1]);
+    if absolute {
+        out.push(0);
+    } else {
+        out.extend_from_slice(origin.as_wire());
+    }
+    Some(!absolute)
 }
 
 /// The numbers BIND's lexer makes number tokens of: decimal digits only, at most 2^32-1.
@@ -257,6 +318,51 @@ mod tests {
         assert_eq!(parse_period("4294967295"), Some(u32::MAX));
         assert_eq!(parse_period("4294967296"), None);
         assert_eq!(parse_period("7102w"), None);
+    }
+
+    #[test]
+    fn plain_names_agree_with_name_from_text() {
+        let origin = Name::from_text("example.com.", None).expect("valid origin");
+        let long_label = "a".repeat(63);
+        let too_long_label = "a".repeat(64);
+        let long_name = vec!["abcdefghi"; 25].join(".");
+        let cases = [
+            "www",
+            "www.",
+            "a.b.c",
+            "a.b.c.",
+            "Mixed.Case",
+            "@",
+            ".",
+            "",
+            "a..b",
+            ".a",
+            "a\\.b",
+            "a\\065",
+            &long_label,
+            &too_long_label,
+            &long_name,
+            "*.wild",
+            "xn--bcher-kva.",
+        ];
+        for text in cases {
+            let mut out = b"prefix".to_vec();
+            let plain = push_plain_name(text, &origin, &mut out);
+            let parsed = Name::from_text(text, Some(&origin));
+            match plain {
+                Some(relative) => {
+                    let name = parsed.expect("what the fast path takes is a name");
+                    assert_eq!(&out[6..], name.as_wire(), "{text}");
+                    assert_eq!(relative, !text.ends_with('.'), "{text}");
+                }
+                None => assert_eq!(out, b"prefix", "{text}: left as it was"),
+            }
+        }
+        // Everything unusual is left to Name::from_text, which reports it.
+        let mut out = Vec::new();
+        for text in ["@", ".", "a..b", "a\\.b", &too_long_label, &long_name] {
+            assert_eq!(push_plain_name(text, &origin, &mut out), None, "{text}");
+        }
     }
 
     #[test]

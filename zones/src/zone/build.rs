@@ -1,6 +1,7 @@
 //! Building a zone: screening the records as BIND's loader does, then laying them out
 //! ([`layout`](super::layout)) and checking the result ([`checks`](super::checks)).
 
+use super::layout::{OwnerKeys, Screened, lay_out};
 use super::wire;
 use super::{CheckOptions, Mode, Rejection, Zone, ZoneError};
 use crate::diag::Diagnostic;
@@ -54,10 +55,15 @@ impl Zone {
     /// Builds and checks a zone from its records, as named-checkzone loads a zone file.
     ///
     /// Records outside the zone are dropped with a warning; duplicates (records equal in
-    /// the canonical form of RFC 4034 §6.2) are dropped silently. Within one RRset BIND's
-    /// TTL rule applies: a record with a different TTL right after others of its RRset
-    /// takes theirs, with a warning, and a later run of the same RRset elsewhere in the
-    /// input sets the TTL of the whole RRset. The result carries the warnings.
+    /// the canonical form of RFC 4034 §6.2) are dropped silently.
+    ///
+    /// Each RRset gets one TTL: that of its last record in input order. BIND's per-line TTL
+    /// rule ("TTL set to prior TTL") is the master-file parser's business, because only it
+    /// knows where BIND's loader batches lines (never across an `$INCLUDE`); a later batch
+    /// of an RRset then sets the TTL of the whole RRset, as in BIND. The builder does not
+    /// apply the rule again: records that did not come from a file (a transfer, say) carry
+    /// one TTL per RRset from their source, and where they do not, the last one settles it.
+    /// The result carries the warnings.
     ///
     /// Fatal problems give [`ZoneError::Rejected`] with every message: a class mismatch,
     /// CNAME and other data, a second SOA, CNAME or DNAME, an SOA below the apex, a DS at
@@ -66,12 +72,33 @@ impl Zone {
     pub fn build(
         origin: Name,
         class: Class,
-        records: Vec<Record>,
+        mut records: Vec<Record>,
         opts: &CheckOptions,
     ) -> Result<(Zone, Vec<Diagnostic>), ZoneError> {
+        if u32::try_from(records.len()).is_err() {
+            return Err(ZoneError::TooLarge("more than 2^32 - 1 records"));
+        }
         let mut report = Report::new();
-        let screened = screen(&origin, class, records, &mut report);
-        let zone = super::layout::lay_out(origin, class, screened, opts, &mut report)?;
+        let mut owners = OwnerKeys::new(&origin, records.len());
+        let mut rdata_len = 0;
+        let runs = screen(
+            &origin,
+            class,
+            &mut records,
+            &mut report,
+            |record, new_run| {
+                if new_run {
+                    owners.add(record.owner.as_wire());
+                }
+                rdata_len += 2 + record.rdata.as_bytes().len();
+            },
+        );
+        let screened = Screened {
+            runs: &runs,
+            owners,
+            rdata_len,
+        };
+        let zone = lay_out(origin, class, records, screened, opts, &mut report)?;
         // As in BIND, errors while loading stop before the checks of the loaded zone.
         if report.rejection.is_none() {
             super::checks::check_loaded(&zone, opts, &mut report);
@@ -83,56 +110,69 @@ impl Zone {
     }
 }
 
-/// The records to load, each with the number of the run it came in: a run is what BIND's
+/// Makes the per-record checks BIND's loader makes, in input order, and drops the records
+/// it would not load. Returns where each run starts in what is left: a run is what BIND's
 /// loader collects before adding to its database, consecutive records of one owner.
-pub(super) struct Screened {
-    pub(super) records: Vec<Record>,
-    pub(super) runs: Vec<u32>,
-}
-
-/// The per-record checks BIND's loader makes, in input order.
-fn screen(origin: &Name, class: Class, mut records: Vec<Record>, report: &mut Report) -> Screened {
-    let mut runs = Vec::with_capacity(records.len());
-    let mut keep = Vec::with_capacity(records.len());
-    let mut run_number = 0u32;
-    // The TTLs of the RRsets in the current run.
-    let mut run: Vec<(RType, RType, u32)> = Vec::new();
+/// `keep` hears of each record kept, in order, and whether it starts a run.
+fn screen(
+    origin: &Name,
+    class: Class,
+    records: &mut Vec<Record>,
+    report: &mut Report,
+    mut keep: impl FnMut(&Record, bool),
+) -> Vec<u32> {
+    let mut runs = Vec::new();
+    // Which records stay, once one does not.
+    let mut stays: Vec<bool> = Vec::new();
+    let mut kept = 0u32;
+    // Runs break at every change of owner, whether or not the records are then kept.
+    let mut run_break = true;
+    let (mut in_zone, mut at_apex) = (false, false);
     for i in 0..records.len() {
-        // Runs break at every change of owner, whether or not the records are then kept.
-        if i == 0 || records[i - 1].owner != records[i].owner {
-            run.clear();
-            run_number = run_number.wrapping_add(1);
+        let record = &records[i];
+        if i == 0 || !same_name(&records[i - 1].owner, &record.owner) {
+            run_break = true;
+            in_zone = wire::is_below(record.owner.as_wire(), origin.as_wire());
+            at_apex = in_zone && record.owner.as_wire().len() == origin.as_wire().len();
         }
-        let record = &mut records[i];
-        let kept = screen_record(origin, class, record, report);
-        if kept {
-            let covered = covered_type(record);
-            match run
-                .iter()
-                .find(|(t, c, _)| *t == record.rtype && *c == covered)
-            {
-                Some(&(_, _, ttl)) if ttl != record.ttl => {
-                    report.warn(format!(
-                        "{}/{}: TTL set to prior TTL ({ttl})",
-                        wire::display(&record.owner),
-                        record.rtype
-                    ));
-                    record.ttl = ttl;
-                }
-                Some(_) => {}
-                None => run.push((record.rtype, covered, record.ttl)),
+        if screen_record(class, record, in_zone, at_apex, report) {
+            keep(record, run_break);
+            if run_break {
+                runs.push(kept);
+                run_break = false;
             }
-            runs.push(run_number);
+            kept += 1;
+            if !stays.is_empty() {
+                stays.push(true);
+            }
+        } else {
+            if stays.is_empty() {
+                stays = vec![true; i];
+            }
+            stays.push(false);
         }
-        keep.push(kept);
     }
-    let mut kept = keep.into_iter();
-    records.retain(|_| kept.next().unwrap_or(false));
-    Screened { records, runs }
+    if !stays.is_empty() {
+        let mut stays = stays.into_iter();
+        records.retain(|_| stays.next().unwrap_or(false));
+    }
+    runs
 }
 
-/// Whether BIND's loader keeps a record, reporting why not.
-fn screen_record(origin: &Name, class: Class, record: &Record, report: &mut Report) -> bool {
+/// Whether two names are the same, trying the common case of the same spelling first.
+fn same_name(a: &Name, b: &Name) -> bool {
+    a.as_wire() == b.as_wire() || a == b
+}
+
+/// Whether BIND's loader keeps a record, reporting why not. `in_zone` and `at_apex` say
+/// where its owner is.
+fn screen_record(
+    class: Class,
+    record: &Record,
+    in_zone: bool,
+    at_apex: bool,
+    report: &mut Report,
+) -> bool {
     let owner = &record.owner;
     if record.class != class {
         report.error(
@@ -156,14 +196,13 @@ fn screen_record(origin: &Name, class: Class, record: &Record, report: &mut Repo
         );
         return false;
     }
-    if !wire::is_below(owner.as_wire(), origin.as_wire()) {
+    if !in_zone {
         report.warn(format!(
             "ignoring out-of-zone data ({})",
             wire::display(owner)
         ));
         return false;
     }
-    let at_apex = owner == origin;
     if record.rtype == RType::SOA && !at_apex {
         report.error(
             Rejection::NotZoneTop,

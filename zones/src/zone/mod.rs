@@ -28,6 +28,7 @@ mod build;
 mod checks;
 mod layout;
 mod node;
+mod order;
 mod records;
 mod table;
 pub(crate) mod wire;
@@ -39,6 +40,7 @@ use crate::name::Name;
 use crate::types::{Class, RType};
 
 pub use node::{Node, Nodes, RRset, RRsets, Rdatas};
+pub use order::canonical_cmp;
 pub use records::{CanonicalRecords, RecordRef};
 
 use table::NameTable;
@@ -182,6 +184,8 @@ const NSEC3_ONLY: u16 = 1 << 6;
 /// The node owns a type the integrity checks look at (KEY, NS, DS, MX, SRV, SPF), so that
 /// they can skip the rest without reading their RRsets.
 const CHECKED_TYPES: u16 = 1 << 7;
+/// The node's leftmost label is `*`: it is a wildcard (RFC 4592 §2.1.1).
+const WILDCARD: u16 = 1 << 8;
 
 /// One name: where its name and RRsets are. 16 bytes.
 #[derive(Clone, Copy)]

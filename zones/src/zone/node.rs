@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{APEX, CUT, DNAME, HAS_CNAME, NSEC3_ONLY, OCCLUDED, WILDCARD_PARENT, Zone};
+use super::{APEX, CUT, DNAME, HAS_CNAME, NSEC3_ONLY, OCCLUDED, WILDCARD, WILDCARD_PARENT, Zone};
 use crate::name::Name;
 use crate::types::RType;
 
@@ -110,7 +110,7 @@ impl<'a> Node<'a> {
 
     /// Whether the leftmost label is `*`.
     pub fn is_wildcard(&self) -> bool {
-        super::wire::is_wildcard(self.name_wire())
+        self.flags() & WILDCARD != 0
     }
 
     /// Whether the node owns KEY, NS, DS, MX, SRV or SPF records.

@@ -11,13 +11,18 @@ use std::hash::{BuildHasher, Hasher};
 /// A slot with no node.
 const EMPTY: u32 = u32::MAX;
 
+/// [`NameTable::fill`] orders nodes by the top this many bits of their home slot:
+/// enough buckets that each covers a few cache lines of slots, few enough that the
+/// buckets being filled stay in cache.
+const BUCKET_BITS: u32 = 11;
+
 #[derive(Clone, Copy)]
 struct Slot {
     hash: u32,
     node: u32,
 }
 
-/// Open addressing with linear probing; grows at three quarters full.
+/// Open addressing with linear probing, at most three quarters full; filled once.
 pub(crate) struct NameTable {
     slots: Box<[Slot]>,
     len: usize,
@@ -59,33 +64,51 @@ impl NameTable {
         }
     }
 
-    /// Adds a node that is not in the table yet.
-    pub(crate) fn insert(&mut self, hash: u32, node: u32) {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            self.grow();
+    /// Fills the empty table: node `n` with hash `hashes[n]`, for every `n`.
+    ///
+    /// The nodes go in in the order of their home slots, so that filling a table much
+    /// larger than the caches touches it nearly in sequence rather than at random.
+    pub(crate) fn fill(&mut self, hashes: &[u32]) {
+        debug_assert_eq!(self.len, 0, "fill takes an empty table");
+        if hashes.len() * 4 > self.slots.len() * 3 {
+            self.slots = empty_slots(capacity_for(hashes.len()));
         }
-        place(&mut self.slots, Slot { hash, node });
-        self.len += 1;
-    }
-
-    /// Replaces every node number `n` with `map(n)`; the names, and so the hashes, stay.
-    pub(crate) fn renumber(&mut self, map: impl Fn(u32) -> u32) {
-        for slot in self.slots.iter_mut().filter(|s| s.node != EMPTY) {
-            slot.node = map(slot.node);
+        let mask = self.slots.len() - 1;
+        // A counting sort on the top bits of the home slot is order enough.
+        let bits = mask.count_ones();
+        let shift = bits.saturating_sub(BUCKET_BITS);
+        let bucket = |hash: u32| (hash as usize & mask) >> shift;
+        let mut starts = vec![0u32; (1 << bits.min(BUCKET_BITS)) + 1];
+        for &hash in hashes {
+            starts[bucket(hash) + 1] += 1;
         }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut ordered = vec![
+            Slot {
+                hash: 0,
+                node: EMPTY
+            };
+            hashes.len()
+        ];
+        for (node, &hash) in hashes.iter().enumerate() {
+            let at = &mut starts[bucket(hash)];
+            ordered[*at as usize] = Slot {
+                hash,
+                node: node as u32,
+            };
+            *at += 1;
+        }
+        for slot in ordered {
+            place(&mut self.slots, slot);
+        }
+        self.len = hashes.len();
     }
 
     /// Bytes held by the slots.
     pub(crate) fn heap_size(&self) -> usize {
         self.slots.len() * size_of::<Slot>()
-    }
-
-    fn grow(&mut self) {
-        let mut slots = empty_slots(self.slots.len() * 2);
-        for slot in self.slots.iter().filter(|s| s.node != EMPTY) {
-            place(&mut slots, *slot);
-        }
-        self.slots = slots;
     }
 }
 
@@ -176,7 +199,7 @@ mod tests {
     }
 
     #[test]
-    fn insert_find_and_grow() {
+    fn fill_and_find() {
         let names: Vec<Vec<u8>> = (0..1000u32)
             .map(|i| {
                 let label = format!("n{i}");
@@ -186,10 +209,11 @@ mod tests {
                 wire
             })
             .collect();
+        // Sized for 4, filled with 1000: the table makes room first.
         let mut table = NameTable::with_capacity(4);
-        for (i, name) in names.iter().enumerate() {
-            table.insert(table.hash(name), i as u32);
-        }
+        let hashes: Vec<u32> = names.iter().map(|name| table.hash(name)).collect();
+        table.fill(&hashes);
+        assert!(table.slots.len() * 3 >= names.len() * 4);
         for (i, name) in names.iter().enumerate() {
             let found = table.find(table.hash(name), |n| names[n as usize] == *name);
             assert_eq!(found, Some(i as u32));

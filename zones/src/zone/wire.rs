@@ -59,27 +59,15 @@ impl LabelOffsets {
     }
 }
 
-/// How many labels (before the root) a valid wire-form name has.
-pub(crate) fn label_count(name: &[u8]) -> usize {
-    let mut count = 0;
-    let mut pos = 0;
-    while let Some(&len) = name.get(pos) {
-        if len == 0 {
-            break;
-        }
-        count += 1;
-        pos += 1 + usize::from(len);
-    }
-    count
-}
-
 /// Whether valid wire-form `name` equals valid wire-form `ancestor` or lies below it,
 /// ignoring case.
 pub(crate) fn is_below(name: &[u8], ancestor: &[u8]) -> bool {
     let Some(start) = name.len().checked_sub(ancestor.len()) else {
         return false;
     };
-    if !name[start..].eq_ignore_ascii_case(ancestor) {
+    // Names mostly share their spelling: an exact match is quicker to rule in.
+    let tail = &name[start..];
+    if tail != ancestor && !tail.eq_ignore_ascii_case(ancestor) {
         return false;
     }
     // The match must begin at a label boundary.
@@ -127,7 +115,6 @@ mod tests {
         assert_eq!(&name.as_wire()[offs.start(3)..], b"\x00");
         assert!(is_below(name.as_wire(), b"\x03COM\x00"));
         assert!(!is_below(b"\x03com\x00", name.as_wire()));
-        assert_eq!(label_count(name.as_wire()), 3);
     }
 
     #[test]
