@@ -162,6 +162,17 @@ impl RType {
         generic_code(text, "TYPE").map(Self)
     }
 
+    /// Whether a name may hold one record of this type only (BIND's singleton attribute).
+    pub fn is_singleton(self) -> bool {
+        matches!(self.0, 6 | 5 | 39 | 47 | 30 | 261) // SOA CNAME DNAME NSEC NXT RESINFO
+    }
+
+    /// Whether this type may share a name with a CNAME (RFC 2181 §10.1, RFC 4035 §2.5,
+    /// RFC 3007): BIND's exceptions to "CNAME and other data".
+    pub fn may_accompany_cname(self) -> bool {
+        matches!(self.0, 5 | 24 | 25 | 46 | 47) // CNAME SIG KEY RRSIG NSEC
+    }
+
     /// Meta-types (RFC 6895 §3.1) and OPT, which never appear in zone data.
     pub fn is_meta(self) -> bool {
         self.0 == 41 || (128..=255).contains(&self.0)

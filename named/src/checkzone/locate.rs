@@ -10,25 +10,6 @@ use std::collections::HashMap;
 use zones::master::Source;
 use zones::{Name, RType, Record, rdata};
 
-/// Types of which a name holds one record only (BIND's singleton attribute).
-const SINGLETONS: [RType; 6] = [
-    RType::SOA,
-    RType::CNAME,
-    RType::DNAME,
-    RType::NSEC,
-    RType(30),  // NXT
-    RType(261), // RESINFO
-];
-
-/// Types that may share a name with a CNAME (RFC 2181 §10.1, RFC 4035 §2.5, RFC 3007).
-const BESIDE_CNAME: [RType; 5] = [
-    RType::CNAME,
-    RType(24), // SIG
-    RType(25), // KEY
-    RType::RRSIG,
-    RType::NSEC,
-];
-
 /// What one name holds so far.
 #[derive(Default)]
 struct Held {
@@ -60,7 +41,7 @@ pub fn conflicts(
             if !state.types.contains(&record.rtype) {
                 state.types.push(record.rtype);
             }
-            if SINGLETONS.contains(&record.rtype) {
+            if record.rtype.is_singleton() {
                 let data = rdata::canonical(record.rtype, record.rdata.as_bytes()).into_owned();
                 if !state
                     .singletons
@@ -85,7 +66,7 @@ pub fn conflicts(
             found.push((message, last.clone()));
         }
         let cname = state.types.contains(&RType::CNAME);
-        if cname && !state.said_cname && state.types.iter().any(|t| !BESIDE_CNAME.contains(t)) {
+        if cname && !state.said_cname && state.types.iter().any(|t| !t.may_accompany_cname()) {
             state.said_cname = true;
             let message = format!("{}: CNAME and other data", display(owner));
             found.push((message, last.clone()));

@@ -20,26 +20,6 @@ use crate::name::{MAX_NAME_LEN, Name};
 use crate::record::Record;
 use crate::types::{Class, RType};
 
-/// Types of which a node may hold one record only (BIND's singleton attribute).
-const SINGLETONS: [RType; 6] = [
-    RType::SOA,
-    RType::CNAME,
-    RType::DNAME,
-    RType::NSEC,
-    RType(30),  // NXT
-    RType(261), // RESINFO
-];
-
-/// Types that may share a name with a CNAME (RFC 2181 §10.1, RFC 4035 §2.5, RFC 3007):
-/// BIND's exceptions to "CNAME and other data".
-const BESIDE_CNAME: [RType; 5] = [
-    RType::CNAME,
-    RType(24), // SIG
-    RType(25), // KEY
-    RType::RRSIG,
-    RType::NSEC,
-];
-
 /// The RDATA compared for ordering and duplicates: the canonical form of RFC 4034 §6.2,
 /// so that records differing only in the case of an embedded name are one record, as in
 /// BIND.
@@ -630,7 +610,7 @@ fn check_node(
         }
     }
     for rrset in rrsets {
-        if rrset.count > 1 && SINGLETONS.contains(&rrset.rtype) {
+        if rrset.count > 1 && rrset.rtype.is_singleton() {
             report.error(
                 Rejection::Singleton,
                 format!(
@@ -640,7 +620,7 @@ fn check_node(
             );
         }
     }
-    if flags & HAS_CNAME != 0 && rrsets.iter().any(|r| !BESIDE_CNAME.contains(&r.rtype)) {
+    if flags & HAS_CNAME != 0 && rrsets.iter().any(|r| !r.rtype.may_accompany_cname()) {
         report.by_mode(
             opts.cname_other,
             Rejection::CnameAndOtherData,
