@@ -2,8 +2,7 @@
 //! answer with name compression, an OPT record and a fresh cookie, and writing refusals,
 //! all with buffers made once.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use tests::alloc::{Counting, allocations};
 
 use named::wire::edns::{CookieSource, EdnsConfig, OptRecord};
 use named::wire::header::FLAG_AA;
@@ -12,39 +11,8 @@ use named::wire::response::{ResponseWriter, RrsetHead, Section, refusal_opt, wri
 use named::wire::{Compressor, MAX_MESSAGE, ParseOptions, Request, Verdict};
 use zones::{Class, RType};
 
-/// Counts the allocations of the current thread.
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: the caller's contract is the one System::alloc requires.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from System::alloc with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: as for alloc and dealloc.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
 
 fn wire_name(text: &str) -> Vec<u8> {
     let mut out = Vec::new();
