@@ -227,6 +227,24 @@ impl Parser<'_> {
         self.diags.push(diag);
     }
 
+    /// Reads one bare word and turns it into a value with `parse`, or reports `expected`.
+    fn scalar_word<T>(
+        &mut self,
+        ty: &'static Ty,
+        parse: fn(&str) -> Option<T>,
+        value: fn(T) -> Value,
+        expected: &str,
+    ) -> PResult<Node> {
+        let tok = self.get(Mode::PLAIN)?;
+        match (tok.kind, parse(&tok.text)) {
+            (Kind::Word, Some(v)) => Ok(self.node(ty, value(v))),
+            _ => {
+                self.err_near(expected);
+                Err(Fail)
+            }
+        }
+    }
+
     fn err_near(&mut self, message: impl Into<String>) {
         self.report(Severity::Error, message.into(), Some(" near "));
     }
@@ -536,36 +554,24 @@ impl Parser<'_> {
                 let d = self.duration_text(&tok.text)?;
                 Ok(self.node(ty, Value::Duration(d)))
             }
-            Ty::Percentage => {
-                let tok = self.get(Mode::PLAIN)?;
-                match (tok.kind, scalar::parse_percent(&tok.text)) {
-                    (Kind::Word, Some(p)) => Ok(self.node(ty, Value::Percent(p))),
-                    _ => {
-                        self.err_near("expected percentage");
-                        Err(Fail)
-                    }
-                }
-            }
-            Ty::FixedPoint => {
-                let tok = self.get(Mode::PLAIN)?;
-                match (tok.kind, scalar::parse_fixedpoint(&tok.text)) {
-                    (Kind::Word, Some(v)) => Ok(self.node(ty, Value::Fixed(v))),
-                    _ => {
-                        self.err_near("expected fixed point number");
-                        Err(Fail)
-                    }
-                }
-            }
-            Ty::SizeVal => {
-                let tok = self.get(Mode::PLAIN)?;
-                match (tok.kind, scalar::parse_size(&tok.text)) {
-                    (Kind::Word, Some(v)) => Ok(self.node(ty, Value::Uint64(v))),
-                    _ => {
-                        self.err_near("expected integer and optional unit");
-                        Err(Fail)
-                    }
-                }
-            }
+            Ty::Percentage => self.scalar_word(
+                ty,
+                scalar::parse_percent,
+                Value::Percent,
+                "expected percentage",
+            ),
+            Ty::FixedPoint => self.scalar_word(
+                ty,
+                scalar::parse_fixedpoint,
+                Value::Fixed,
+                "expected fixed point number",
+            ),
+            Ty::SizeVal => self.scalar_word(
+                ty,
+                scalar::parse_size,
+                Value::Uint64,
+                "expected integer and optional unit",
+            ),
             Ty::BText => {
                 let tok = self.get(Mode::BTEXT)?;
                 if tok.kind != Kind::BText {

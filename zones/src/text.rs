@@ -294,17 +294,7 @@ impl<'a> Lexer<'a> {
             // Words and the blanks between them are most of a file: test for them before
             // dispatching on the rest.
             if !ENDS_WORD[usize::from(b)] {
-                let pos = self.here(i);
-                let text = self.bare(i);
-                start.get_or_insert(EntryStart {
-                    blank_owner: false,
-                    pos,
-                });
-                out.push(Token {
-                    text,
-                    quoted: false,
-                    pos,
-                });
+                self.word(i, &mut start, out);
                 at_line_start = false;
                 continue;
             }
@@ -381,19 +371,7 @@ impl<'a> Lexer<'a> {
                         pos,
                     });
                 }
-                Class::Word => {
-                    let pos = self.here(i);
-                    let text = self.bare(i);
-                    start.get_or_insert(EntryStart {
-                        blank_owner: false,
-                        pos,
-                    });
-                    out.push(Token {
-                        text,
-                        quoted: false,
-                        pos,
-                    });
-                }
+                Class::Word => self.word(i, &mut start, out),
             }
             at_line_start = false;
         }
@@ -401,6 +379,21 @@ impl<'a> Lexer<'a> {
             return Err(LexError::UnclosedParen { pos });
         }
         Ok(start)
+    }
+
+    /// Reads the bare token starting at `i` into `out`, opening the entry if it is the first.
+    fn word(&mut self, i: usize, start: &mut Option<EntryStart>, out: &mut Vec<Token<'a>>) {
+        let pos = self.here(i);
+        let text = self.bare(i);
+        start.get_or_insert(EntryStart {
+            blank_owner: false,
+            pos,
+        });
+        out.push(Token {
+            text,
+            quoted: false,
+            pos,
+        });
     }
 
     fn skip_blanks(&mut self) {
