@@ -267,8 +267,9 @@ fn a_bad_configuration_stops_start_up() {
 #[test]
 fn a_port_in_use_stops_start_up() {
     let (_dir, conf) = one_zone("");
-    let port = free_port();
-    let _taken = std::net::UdpSocket::bind(("127.0.0.1", port)).expect("port taken");
+    // The kernel's choice is certainly taken, and stays so while `_taken` lives.
+    let _taken = std::net::UdpSocket::bind(("127.0.0.1", 0)).expect("a loopback UDP socket");
+    let port = _taken.local_addr().expect("its address").port();
     let mut server = Rivetd::spawn(&conf, port, &[]);
     let status = server.wait_exit();
     assert_eq!(status.code(), Some(1), "{}", server.log());
