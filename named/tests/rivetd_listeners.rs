@@ -191,8 +191,10 @@ fn start_tcp(options: &str) -> (tokio::runtime::Runtime, Acceptor, SocketAddr) {
     let config = config(options);
     let shared = shared(&config, Ipv4Addr::new(192, 0, 2, 1));
     let rt = runtime();
-    let addr = free_addr();
-    let listener = tcp::bind(addr, 10).expect("listening");
+    // Port 0: the kernel picks a port no other socket holds, TCP clients of other tests
+    // included.
+    let listener = tcp::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), 10).expect("listening");
+    let addr = listener.local_addr().expect("bound");
     let acceptor = Acceptor::start(listener, addr, &shared, rt.handle()).expect("accepting");
     (rt, acceptor, addr)
 }
