@@ -330,11 +330,7 @@ fn the_example_configuration_serves_the_example_zones() {
     let root = tests::workspace_root();
     let port = free_port();
     let server = Rivetd::spawn_in(&root, Path::new("zones/examples/named.conf"), port, &[]);
-    assert!(
-        server.wait_for_log("running", 1, PATIENCE),
-        "{}",
-        server.log()
-    );
+    assert!(server.wait_until_running(PATIENCE), "{}", server.log());
     for zone in ["example.com", "example.net", "2.0.192.in-addr.arpa"] {
         assert!(
             server

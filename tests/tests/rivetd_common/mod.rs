@@ -79,7 +79,7 @@ impl Rivetd {
     pub fn start(conf: &Path, port: u16, args: &[&str]) -> Self {
         let server = Self::spawn(conf, port, args);
         assert!(
-            server.wait_for_log("running", 1, PATIENCE),
+            server.wait_until_running(PATIENCE),
             "rivetd did not start:\n{}",
             server.log()
         );
@@ -128,6 +128,20 @@ impl Rivetd {
     /// How many log lines contain `needle`.
     pub fn count(&self, needle: &str) -> usize {
         self.log().lines().filter(|l| l.contains(needle)).count()
+    }
+
+    /// Waits until it says `running`, its last start-up line. Matching the whole word at the
+    /// end of a line matters: the earlier `running as: ...` line comes before anything is
+    /// bound.
+    pub fn wait_until_running(&self, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if self.log().lines().any(|l| l.ends_with(" running")) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     /// Waits until at least `times` lines contain `needle`.
