@@ -109,8 +109,21 @@ impl AddressMatchList {
     }
 
     /// Whether the client is allowed.
+    #[inline]
     pub fn allows(&self, ctx: &MatchContext<'_>) -> bool {
-        self.decide(ctx) == Some(true)
+        self.is_any() || self.decide(ctx) == Some(true)
+    }
+
+    /// Whether the list is exactly `{ any; }`, as almost every list on the query path is.
+    #[inline]
+    pub fn is_any(&self) -> bool {
+        matches!(
+            self.elements.as_slice(),
+            [AmlElement {
+                negated: false,
+                kind: AmlKind::Any,
+            }]
+        )
     }
 
     /// Whether the list can match nothing but is written as `{ none; }` (or is empty).

@@ -158,6 +158,7 @@ pub(crate) struct Access<'a> {
 
 impl Access<'_> {
     /// Whether `list` allows the client (or, with `local`, the address it reached).
+    #[inline]
     pub(crate) fn allows(&self, list: &AddressMatchList, local: bool) -> bool {
         list.allows(&MatchContext {
             addr: if local { self.local } else { self.client },

@@ -7,6 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use conf::model::AddressMatchList;
+use zones::name::MAX_NAME_LEN;
 use zones::zone::Zone;
 
 use super::dnssec::Denial;
@@ -35,6 +36,9 @@ pub(crate) struct ZoneEntry {
 pub(crate) struct ZoneSet {
     by_name: HashMap<Box<[u8]>, usize, BuildHasherDefault<Fnv>>,
     entries: Vec<ZoneEntry>,
+    /// Bit `n` is set when some zone's origin has `n` labels: a query name's suffixes of
+    /// other lengths need no probe.
+    depths: u128,
 }
 
 impl ZoneSet {
@@ -42,6 +46,9 @@ impl ZoneSet {
     /// an earlier one.
     pub(crate) fn insert(&mut self, origin: &[u8], entry: ZoneEntry) {
         let key: Box<[u8]> = origin.to_ascii_lowercase().into_boxed_slice();
+        if let Some(labels) = label_count(origin) {
+            self.depths |= 1u128.checked_shl(labels as u32).unwrap_or(0);
+        }
         match self.by_name.get(&key) {
             Some(&i) => self.entries[i] = entry,
             None => {
@@ -69,10 +76,25 @@ impl ZoneSet {
     /// live at the parent side of a cut).
     pub(crate) fn find(&self, name: &[u8], not_exact: bool) -> Option<usize> {
         let labels = label_count(name)?;
-        let lower = NameBuf::from_wire(name)?.lowered();
-        let lower = lower.as_bytes();
+        // Lower-cased on the stack: this runs for every query.
+        let mut buf = [0u8; MAX_NAME_LEN];
+        let lower = buf.get_mut(..name.len())?;
+        for (to, from) in lower.iter_mut().zip(name) {
+            *to = from.to_ascii_lowercase();
+        }
+        let lower = &*lower;
         let first = usize::from(not_exact && labels > 0);
-        (first..=labels).find_map(|skip| self.by_name.get(skip_labels(lower, skip)).copied())
+        let mut suffix = skip_labels(lower, first);
+        for depth in (0..=labels - first).rev() {
+            let wanted = 1u128.checked_shl(depth as u32).unwrap_or(0);
+            if self.depths & wanted != 0 {
+                if let Some(&i) = self.by_name.get(suffix) {
+                    return Some(i);
+                }
+            }
+            suffix = skip_labels(suffix, 1);
+        }
+        None
     }
 }
 

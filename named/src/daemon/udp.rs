@@ -33,6 +33,10 @@ const RECV_SIZE: usize = 65535;
 const RECV_STRIDE: usize = 65536 + 64;
 /// Room for the answers of one batch; a batch whose answers do not fit is sent in parts.
 const ARENA_SIZE: usize = 256 * 1024;
+/// The receive buffer asked for: room for a few thousand queued queries, so that a burst
+/// arriving while a worker answers the previous batch is not dropped by the kernel. The
+/// kernel caps it at `net.core.rmem_max`.
+const RECV_BUFFER: usize = 4 << 20;
 /// How often a blocked worker wakes to see whether it should stop.
 const STOP_POLL: Duration = Duration::from_millis(250);
 
@@ -57,6 +61,8 @@ fn new_socket(addr: SocketAddr, reuse_port: bool) -> io::Result<Socket> {
     socket.bind(&addr.into())?;
     if reuse_port {
         socket.set_read_timeout(Some(STOP_POLL))?;
+        // A smaller buffer than asked for still works; only drops under bursts tell.
+        let _ = socket.set_recv_buffer_size(RECV_BUFFER);
     }
     Ok(socket)
 }

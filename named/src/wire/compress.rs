@@ -19,7 +19,7 @@
 //! The table never allocates: entries live in a fixed array sized for the most targets
 //! a message can hold (each target starts a label of at least two bytes below 0x4000).
 
-use super::name::label_offsets;
+use zones::name::{MAX_LABEL_LEN, MAX_NAME_LEN};
 
 /// Pointers can reach offsets below this.
 const MAX_OFFSET: usize = 0x4000;
@@ -103,8 +103,6 @@ impl Compressor {
         compress: bool,
         repeat: Option<&mut u16>,
     ) -> Result<usize, NameWriteError> {
-        let (offsets, count, name_len) = label_offsets(name).ok_or(NameWriteError::Malformed)?;
-        let name = &name[..name_len];
         let room = |n: usize| {
             if pos + n <= end && pos + n <= out.len() {
                 Ok(())
@@ -114,20 +112,28 @@ impl Compressor {
         };
         let mut repeat = repeat;
         if let Some(r) = repeat.as_deref() {
+            // The RRset's first record wrote (and so checked) this owner already.
             if compress && usize::from(*r) < MAX_OFFSET {
                 room(2)?;
                 out[pos..pos + 2].copy_from_slice(&(0xc000 | *r).to_be_bytes());
                 return Ok(pos + 2);
             }
         }
+        let shape = Shape::of(name).ok_or(NameWriteError::Malformed)?;
+        let name = &name[..shape.len];
+        let hashes = if self.enabled {
+            shape.suffix_hashes(name)
+        } else {
+            [0; 2]
+        };
         let found = if compress && self.enabled {
-            self.find(out, name, &offsets, count)
+            self.find(out, name, &shape, &hashes)
         } else {
             None
         };
         match found {
             Some((labels, target)) => {
-                let prefix = usize::from(offsets[labels]);
+                let prefix = shape.start(labels);
                 room(prefix + 2)?;
                 out[pos..pos + prefix].copy_from_slice(&name[..prefix]);
                 out[pos + prefix..pos + prefix + 2]
@@ -135,7 +141,7 @@ impl Compressor {
                 let first = if prefix == 0 {
                     target
                 } else {
-                    self.add(name, &offsets, labels, pos);
+                    self.add(&shape, &hashes, labels, pos);
                     // Below 0x4000 whenever it matters: larger values mean "no pointer".
                     u16::try_from(pos).unwrap_or(NONE)
                 };
@@ -145,13 +151,13 @@ impl Compressor {
                 Ok(pos + prefix + 2)
             }
             None => {
-                room(name_len)?;
-                out[pos..pos + name_len].copy_from_slice(name);
-                self.add(name, &offsets, count, pos);
+                room(shape.len)?;
+                out[pos..pos + shape.len].copy_from_slice(name);
+                self.add(&shape, &hashes, shape.count, pos);
                 if let Some(r) = repeat {
                     *r = u16::try_from(pos).unwrap_or(NONE);
                 }
-                Ok(pos + name_len)
+                Ok(pos + shape.len)
             }
         }
     }
@@ -162,17 +168,16 @@ impl Compressor {
         &self,
         msg: &[u8],
         name: &[u8],
-        offsets: &[u8; 128],
-        count: usize,
+        shape: &Shape,
+        hashes: &[u32; 2],
     ) -> Option<(usize, u16)> {
         if self.len == 0 {
             return None;
         }
         // BIND counts the root label: it looks at min(labels, 3) - 1 suffixes.
-        let tries = (count + 1).min(3) - 1;
-        for n in 0..tries {
-            let suffix = &name[usize::from(offsets[n])..];
-            let hash = fnv(suffix);
+        let tries = (shape.count + 1).min(3) - 1;
+        for (n, &hash) in hashes.iter().enumerate().take(tries) {
+            let suffix = &name[shape.start(n)..];
             let mut index = self.heads[bucket(hash)];
             while index != NONE {
                 let entry = &self.entries[usize::from(index)];
@@ -187,16 +192,15 @@ impl Compressor {
 
     /// BIND's `dns_compress_add`: makes targets of the first two suffixes of the `labels`
     /// labels written out literally at `pos`.
-    fn add(&mut self, name: &[u8], offsets: &[u8; 128], labels: usize, pos: usize) {
+    fn add(&mut self, shape: &Shape, hashes: &[u32; 2], labels: usize, pos: usize) {
         if !self.enabled {
             return;
         }
-        for &start in offsets.iter().take(labels.min(2)) {
-            let target = pos + usize::from(start);
+        for (n, &hash) in hashes.iter().enumerate().take(labels.min(2)) {
+            let target = pos + shape.start(n);
             if target >= MAX_OFFSET || self.len == CAPACITY {
                 return;
             }
-            let hash = fnv(&name[usize::from(start)..]);
             let b = bucket(hash);
             // Both fit: target < 0x4000 and len < CAPACITY.
             self.entries[self.len] = Entry {
@@ -207,6 +211,56 @@ impl Compressor {
             self.heads[b] = self.len as u16;
             self.len += 1;
         }
+    }
+}
+
+/// What compression needs to know of a name: only its first two suffixes are ever looked
+/// up or become targets, so only where the second label starts is kept.
+struct Shape {
+    /// The length of the whole name.
+    len: usize,
+    /// Its labels, root excluded.
+    count: usize,
+    /// Where the second label starts (the length when there is none).
+    second: usize,
+}
+
+impl Shape {
+    /// The shape of the uncompressed wire name at the start of `name`; `None` when it is not
+    /// well formed.
+    fn of(name: &[u8]) -> Option<Self> {
+        let mut count = 0;
+        let mut second = 0;
+        let mut pos = 0;
+        loop {
+            let len = usize::from(*name.get(pos)?);
+            if len == 0 {
+                let second = if count > 1 { second } else { pos };
+                return Some(Self {
+                    len: pos + 1,
+                    count,
+                    second,
+                });
+            }
+            if len > MAX_LABEL_LEN || pos + 1 + len >= MAX_NAME_LEN {
+                return None;
+            }
+            count += 1;
+            pos += 1 + len;
+            if count == 1 {
+                second = pos;
+            }
+        }
+    }
+
+    /// Where suffix `n` (0 or 1) starts.
+    fn start(&self, n: usize) -> usize {
+        if n == 0 { 0 } else { self.second }
+    }
+
+    /// The hashes of the first two suffixes (a missing second one hashes the root).
+    fn suffix_hashes(&self, name: &[u8]) -> [u32; 2] {
+        [hash(name), hash(&name[self.second..])]
     }
 }
 
@@ -228,10 +282,24 @@ fn bucket(hash: u32) -> usize {
     (hash as usize) % BUCKETS
 }
 
-fn fnv(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, &b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+/// A case-sensitive hash of a name (matching is case-sensitive too) from its length and its
+/// first and last eight bytes. A hit is always confirmed by comparing the names, so bytes
+/// in the middle of long names may go unhashed; this runs for every name written.
+fn hash(bytes: &[u8]) -> u32 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let n = bytes.len();
+    let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+        _ => {
+            let word = bytes
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            (word, 0)
+        }
+    };
+    let h = ((head ^ n as u64).wrapping_mul(K) ^ tail.rotate_left(29)).wrapping_mul(K);
+    (h ^ (h >> 32)) as u32
 }
 
 /// Whether the name at `offset` in our own output (maybe ending in a pointer) is exactly
