@@ -8,6 +8,7 @@ pub mod answers;
 pub mod bind;
 pub mod cargo_bin;
 pub mod checkzone;
+pub mod control;
 pub mod corpus;
 pub mod run;
 
