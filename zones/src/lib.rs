@@ -5,11 +5,14 @@
 //!
 //! Records keep their RDATA in uncompressed wire form ([`record::Rdata`]); the text forms
 //! of each type are codecs over those bytes ([`rdata`]). A loaded zone is an immutable
-//! value that the server swaps in whole; nothing here does I/O beyond reading zone files.
+//! value that the server swaps in whole; nothing here does I/O beyond reading zone files
+//! and reading and writing journals ([`journal`]).
 
 #![warn(missing_docs)]
 
 pub mod diag;
+pub mod diff;
+pub mod journal;
 pub mod lookup;
 pub mod master;
 pub mod name;

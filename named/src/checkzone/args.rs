@@ -137,13 +137,17 @@ pub struct Cli {
     #[arg(short = 'L', value_name = "SERIAL")]
     pub source_serial: Option<String>,
 
-    /// Read the zone's journal (FILE.jnl) too.
+    /// Apply the zone's journal (FILE.jnl) when it exists.
     #[arg(short = 'j')]
     pub journal: bool,
 
-    /// Read this journal file too.
+    /// Apply this journal file when it exists (implies -j).
     #[arg(short = 'J', value_name = "FILE")]
     pub journal_file: Option<PathBuf>,
+
+    /// Print a Rivet journal as named-journalprint does, and exit.
+    #[arg(long = "print-journal", value_name = "JOURNAL", conflicts_with_all = ["zone", "file"])]
+    pub print_journal: Option<PathBuf>,
 
     /// chroot to DIR before reading anything.
     #[arg(short = 't', value_name = "DIR")]
@@ -154,7 +158,10 @@ pub struct Cli {
     pub workdir: Option<PathBuf>,
 
     /// The zone's name.
-    #[arg(value_name = "ZONENAME", required_unless_present = "version")]
+    #[arg(
+        value_name = "ZONENAME",
+        required_unless_present_any = ["version", "print_journal"]
+    )]
     pub zone: Option<String>,
 
     /// The zone file ('-' or nothing for standard input).

@@ -9,6 +9,7 @@
 
 mod args;
 mod dump;
+mod journal;
 mod locate;
 
 use std::io::{self, Read, Write};
@@ -41,6 +42,9 @@ pub fn main() -> ExitCode {
         println!("rivet-checkzone {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
+    if let Some(path) = &cli.print_journal {
+        return journal::print(path);
+    }
     let settings = match Settings::from_cli(&cli) {
         Ok(settings) => settings,
         Err(message) => {
@@ -70,6 +74,8 @@ struct Settings {
     origin: Name,
     class: Class,
     file: String,
+    /// The journal to roll the zone forward with (`-j`, `-J`).
+    journal: Option<PathBuf>,
     quiet: bool,
     debug: u8,
     dump: DumpTo,
@@ -158,7 +164,7 @@ impl Settings {
         let origin = Name::from_text(&zone, Some(&Name::root()))
             .map_err(|e| format!("bad zone name '{zone}': {e}"))?;
         let file = cli.file.clone().unwrap_or_else(|| "-".into());
-        check_journal(cli, &file)?;
+        let journal = journal::path(cli, &file);
 
         let dump = match cli.output.as_deref() {
             Some("-" | "/dev/fd/1" | "/dev/stdout") => DumpTo::Stdout,
@@ -192,6 +198,7 @@ impl Settings {
             origin,
             class,
             file,
+            journal,
             quiet: cli.quiet,
             debug: cli.debug,
             dump,
@@ -215,23 +222,6 @@ fn check_format(which: &str, format: Option<&str>) -> Result<(), String> {
         }
         Some(f) => Err(format!("unknown file format: {f}")),
     }
-}
-
-/// With `-j` or `-J`, a journal that exists would change the zone: refuse rather than
-/// check something else than what would be served. A missing journal is fine, as in BIND.
-fn check_journal(cli: &Cli, file: &str) -> Result<(), String> {
-    let journal = match (&cli.journal_file, cli.journal) {
-        (Some(path), _) => path.clone(),
-        (None, true) => PathBuf::from(format!("{file}.jnl")),
-        (None, false) => return Ok(()),
-    };
-    if journal.exists() {
-        return Err(format!(
-            "journal {} exists, and applying journals is not supported",
-            journal.display()
-        ));
-    }
-    Ok(())
 }
 
 /// The messages' destination: standard error when the dump goes to standard output.
@@ -364,6 +354,20 @@ fn run(s: &Settings) -> bool {
             out.say(&format!("{}: not loaded due to errors.", out.zone));
             return false;
         }
+    };
+    let zone = match &s.journal {
+        None => zone,
+        Some(path) => match journal::roll_forward(zone, path, &s.zone_checks, &out.zone) {
+            journal::RolledForward::Zone(zone, notes) => {
+                notes.iter().for_each(|line| out.say(line));
+                *zone
+            }
+            journal::RolledForward::Failed(notes) => {
+                notes.iter().for_each(|line| out.say(line));
+                out.say(&format!("{}: not loaded due to errors.", out.zone));
+                return false;
+            }
+        },
     };
     out.say(&format!("{}: loaded serial {}", out.zone, zone.serial()));
     if !write_dump(s, &zone) {
@@ -522,6 +526,19 @@ mod tests {
         let s = settings(&["-r", "warn", "-i", "full", "-L", "7", "z", "f"]).expect("valid");
         assert_eq!(s.notes.len(), 3);
         assert!(settings(&["-f", "TEXT", "-F", "text", "-c", "ch", "z", "f"]).is_ok());
+    }
+
+    #[test]
+    fn journal_flags_name_the_journal() {
+        let journal = |args: &[&str]| settings(args).map(|s| s.journal);
+        assert_eq!(journal(&["z", "f"]), Ok(None));
+        assert_eq!(journal(&["-j", "z", "f"]), Ok(Some("f.jnl".into())));
+        assert_eq!(
+            journal(&["-J", "x.jnl", "z", "f"]),
+            Ok(Some("x.jnl".into()))
+        );
+        assert!(Cli::try_parse_from(["rivet-checkzone", "--print-journal", "x.jnl"]).is_ok());
+        assert!(Cli::try_parse_from(["rivet-checkzone", "--print-journal", "x.jnl", "z"]).is_err());
     }
 
     #[test]

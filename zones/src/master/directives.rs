@@ -176,6 +176,7 @@ impl Parser<'_> {
                 return;
             }
         };
+        self.included.push(path);
         let text = decode(&bytes);
         let given = origin.is_some();
         let origin = origin.unwrap_or_else(|| ctx.origin.clone());

@@ -71,6 +71,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// The errors, in order; the data must not be used when there is any.
     pub errors: Vec<ParseError>,
+    /// The files `$INCLUDE` read, as opened (joined to the base directory), in the order
+    /// they were read: a reload must notice when one of them changes.
+    pub included: Vec<PathBuf>,
 }
 
 impl Report {
@@ -298,6 +301,8 @@ struct Parser<'c> {
     seen_date: bool,
     /// Files being read, outermost first, for spotting include loops.
     includes: Vec<PathBuf>,
+    /// Every file `$INCLUDE` read.
+    included: Vec<PathBuf>,
     /// RRset TTLs of the current owner's run, and of the glue name's.
     current_sets: Vec<SetTtl>,
     glue_sets: Vec<SetTtl>,
@@ -337,6 +342,7 @@ impl<'c> Parser<'c> {
             },
             seen_date: false,
             includes: Vec::new(),
+            included: Vec::new(),
             current_sets: Vec::new(),
             glue_sets: Vec::new(),
             current_ns: Vec::new(),
@@ -356,6 +362,7 @@ impl<'c> Parser<'c> {
             records: self.records,
             diagnostics: self.diagnostics,
             errors: self.errors,
+            included: self.included,
         }
     }
 

@@ -794,3 +794,24 @@ proptest::proptest! {
         let _ = read(&lines.join("\n"));
     }
 }
+
+#[test]
+fn the_report_lists_the_included_files() {
+    let main = format!("$TTL 10\n{SOA}$INCLUDE inc/a.zone\n$INCLUDE inc/b.zone sub\n");
+    let (dir, o) = with_files(&[
+        ("inc/a.zone", "$INCLUDE inc/b.zone\n"),
+        ("inc/b.zone", "x A 192.0.2.1\n"),
+        ("main.zone", &main),
+    ]);
+    let report = parse_file_with(&dir.path().join("main.zone"), &o, &Checks::default());
+    assert!(report.is_ok(), "{:?}", said(&report));
+    let base = &o.base_dir;
+    assert_eq!(
+        report.included,
+        [
+            base.join("inc/a.zone"),
+            base.join("inc/b.zone"),
+            base.join("inc/b.zone")
+        ]
+    );
+}
