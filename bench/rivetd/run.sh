@@ -49,13 +49,11 @@ fi
 
 run=$out/run-$(date -u +%Y%m%dT%H%M%SZ)
 log "servers: $servers + rivet; results in $run"
-# Zone transfers are not implemented yet, so the AXFR step is left out.
 python3 "$harness/bench.py" \
     --servers "$servers" \
     --candidate "rivet:$rivetd -g -c {conf} -n {threads}" \
     --zonedir "$zonedir" \
     --out "$run" \
-    --no-axfr \
     "$@"
 
 python3 "$root/bench/rivetd/summarize.py" "$run/results.json" "$results"

@@ -60,7 +60,7 @@ def section(data, source, root):
         "Run {} (UTC) with the shared harness (`bench/rivetd/run.sh {}`): {} round(s), "
         "{} s dnsperf saturation runs (`{}`{}), both zones, pinned (server on CPU 0 with "
         "1 worker, dnsperf on CPU 1) and unpinned (2 workers, no affinity). {}; {}. "
-        "AXFR not measured (zone transfers are not implemented yet). Raw data: `{}`.".format(
+        "Raw data: `{}`.".format(
             meta.get("date_utc", "?"),
             source,
             settings.get("rounds"),
@@ -126,8 +126,8 @@ def section(data, source, root):
                     )
                 )
     lines.append("")
-    lines.append("| server | load time large+bench, s (unpinned) | RSS MiB (unpinned) | failed trials | probe mismatches |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("| server | load time large+bench, s (unpinned) | RSS MiB (unpinned) | AXFR 1M RRs, s (pinned, dig) | failed trials | probe mismatches |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
     for server in [CANDIDATE, BASELINE] + others:
         if server not in summary:
             continue
@@ -135,10 +135,11 @@ def section(data, source, root):
         rss = median(s, "unpinned", "rss_sum_kb")
         mismatches = sum(len(t.get("probe_failures") or []) for t in trials if t["server"] == server)
         lines.append(
-            "| {} | {} | {} | {} | {} |".format(
+            "| {} | {} | {} | {} | {} | {} |".format(
                 "**rivetd**" if server == CANDIDATE else server,
                 fmt(median(s, "unpinned", "load_s"), 2),
                 fmt(rss / 1024 if rss else None, 0),
+                fmt(median(s, "pinned", "axfr_s"), 2),
                 s.get("failed_trials", "?"),
                 mismatches,
             )

@@ -3,5 +3,7 @@
 pub mod answer;
 pub mod checkzone;
 pub mod daemon;
+pub mod tsig;
 
 pub mod wire;
+pub mod xfr;

@@ -255,7 +255,6 @@ fn unsupported_flags_are_refused_clearly() {
             &["-r", "fail", "example.com", "db"],
             "-r fail is not supported",
         ),
-        (&["-j", "example.com", "db"], "journal db.jnl exists"),
     ] {
         let out = checkzone(dir.path(), args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
@@ -303,4 +302,17 @@ fn a_missing_file_fails_like_bind() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("nonexistent.db"), "{stdout}");
     assert!(stdout.ends_with("zone example.com/IN: not loaded due to errors.\n"));
+}
+
+#[test]
+fn a_journal_in_another_format_is_refused_clearly() {
+    let dir = dir_with(&[("db", ZONE), ("db.jnl", ";BIND LOG V9\n")]);
+    let out = checkzone(dir.path(), &["-j", "example.com", "db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .contains("journal open failed: db.jnl: not a Rivet journal (it is a BIND journal)"),
+        "{}",
+        text(&out.stdout)
+    );
 }

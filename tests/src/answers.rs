@@ -268,6 +268,9 @@ pub struct Shape {
     pub additional: Vec<String>,
     /// The OPT record: version, size, flags, extended rcode and options.
     pub opt: Option<String>,
+    /// The TSIG record without what holds the time (Time Signed, MAC, Other Data):
+    /// key, algorithm, fudge, error and the MAC's length.
+    pub tsig: Option<String>,
 }
 
 impl Shape {
@@ -309,8 +312,24 @@ impl Shape {
         );
         let opt = opt_text(bytes)?;
         let message = Message::from_vec(bytes).map_err(|e| format!("undecodable: {e}"))?;
+        let tsig = named::tsig::read(bytes)
+            .map_err(|e| format!("bad TSIG record: {e}"))?
+            .map(|t| {
+                format!(
+                    "{} {} fudge {} error {} mac of {} bytes",
+                    t.key_name,
+                    t.algorithm,
+                    t.fudge,
+                    t.error,
+                    t.mac.len()
+                )
+            });
         let lines = |records: &[hickory_proto::rr::Record]| {
-            let mut v: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+            let mut v: Vec<String> = records
+                .iter()
+                .filter(|r| u16::from(r.record_type()) != 250)
+                .map(|r| r.to_string())
+                .collect();
             v.sort();
             v
         };
@@ -325,6 +344,7 @@ impl Shape {
             authority: lines(&message.authorities),
             additional: lines(&message.additionals),
             opt,
+            tsig,
         })
     }
 }
@@ -465,6 +485,7 @@ pub fn differences(
     line("header", &e.header, &a.header);
     line("question", &e.question, &a.question);
     line("opt", &e.opt, &a.opt);
+    line("tsig", &e.tsig, &a.tsig);
     for (what, x, y) in [
         ("answer", &e.answer, &a.answer),
         ("authority", &e.authority, &a.authority),
@@ -787,7 +808,65 @@ pub fn corpus() -> Vec<Probe> {
         Via::Udp,
     ));
     probes.extend(malformed());
+    probes.extend(signed());
     probes
+}
+
+/// The key of `named.conf`'s `key "probe-key"` statement.
+pub const PROBE_KEY_SECRET: &str = "9NHQCdO3DhvqAx5pXLkbydbcGg9s7GVKHukuLN7dG1I=";
+
+/// Requests signed with TSIG: with the configured key (answered signed, truncation leaves
+/// room for the TSIG record), a wrong secret (BADSIG), an unknown key (BADKEY) and a time
+/// far in the past (BADTIME).
+fn signed() -> Vec<Probe> {
+    let secret = conf::model::decode_secret(PROBE_KEY_SECRET).expect("secret");
+    let key_of = |name: &str, secret: &[u8]| {
+        let name = zones::Name::from_text(name, Some(&zones::Name::root())).expect("key name");
+        named::tsig::TsigKey::new(&name, conf::model::KeyAlgorithm::HmacSha256, None, secret)
+            .expect("key")
+    };
+    let good = key_of("probe-key", &secret);
+    let wrong = key_of("probe-key", b"not the secret of probe-key");
+    let unknown = key_of("no-such-key", &secret);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut out = Vec::new();
+    let mut sign = |label: &str, q: &Query, key: &named::tsig::TsigKey, time: u64| {
+        for via in [Via::Udp, Via::Tcp] {
+            let mut bytes = q.encode(0);
+            if named::tsig::sign_request(&mut bytes, key, time).is_ok() {
+                out.push(Probe::raw(&format!("signed {label}"), bytes, via));
+            }
+        }
+    };
+    for (name, qtype) in [
+        ("www.example.com", A),
+        ("nx.example.com", A),
+        ("example.com", NS),
+    ] {
+        for opt in [None, Some(Opt::size(1232))] {
+            let q = Query::new(name, qtype).opt(opt.clone());
+            sign(&format!("{name}/{qtype} {opt:?}"), &q, &good, now);
+        }
+    }
+    for (name, qtype) in SIZES {
+        for opt in [None, Some(Opt::size(512)), Some(Opt::size(1000))] {
+            let q = Query::new(name, *qtype).opt(opt.clone());
+            sign(&format!("{name}/{qtype} {opt:?}"), &q, &good, now);
+        }
+    }
+    let q = Query::new("www.example.com", A).opt(Some(Opt::size(1232)));
+    sign("wrong secret", &q, &wrong, now);
+    sign("unknown key", &q, &unknown, now);
+    sign("old time", &q, &good, now.saturating_sub(86_400));
+    sign(
+        "private.test",
+        &Query::new("www.private.test", A),
+        &good,
+        now,
+    );
+    out
 }
 
 /// The requests for the `minimal` configuration.
@@ -962,6 +1041,19 @@ fn malformed() -> Vec<Probe> {
         m
     });
     raw("AXFR over UDP", Query::new("example.com", 252).encode(0));
+    // IXFR carries the client's SOA in the authority section; BIND answers it over UDP
+    // with the SOA alone, and refuses where transfers are denied.
+    for (zone, serial) in [
+        ("example.com", 1),
+        ("example.com", u32::MAX),
+        ("dname.test", 1),
+        ("not-served.example", 1),
+    ] {
+        raw(
+            &format!("IXFR over UDP {zone} {serial}"),
+            ixfr(zone, serial),
+        );
+    }
     raw(
         "NOTIFY",
         Query::new("example.com", 6).flags(4 << 11).encode(0),
@@ -970,11 +1062,29 @@ fn malformed() -> Vec<Probe> {
         "UPDATE",
         Query::new("example.com", 6).flags(5 << 11).encode(0),
     );
-    out.retain(|p| !(p.label.contains("AXFR") && p.via == Via::Tcp));
+    out.retain(|p| !(p.label.contains("XFR") && p.via == Via::Tcp));
     out.retain(|p| {
         !((p.label.contains("NOTIFY") || p.label.contains("UPDATE")) && p.via == Via::Tcp)
     });
     out
+}
+
+/// An IXFR request for `zone` from a client at `serial`, with EDNS.
+fn ixfr(zone: &str, serial: u32) -> Vec<u8> {
+    let mut m = Query::new(zone, 251).encode(0);
+    // NSCOUNT 1: the client's SOA, owner compressed to the question's name.
+    m[9] = 1;
+    let opt = m.split_off(12 + wire_name(zone).len() + 4);
+    m.extend([0xc0, 12]);
+    m.extend(SOA.to_be_bytes());
+    m.extend(1u16.to_be_bytes());
+    m.extend(0u32.to_be_bytes());
+    m.extend(22u16.to_be_bytes());
+    m.extend([0, 0]);
+    m.extend(serial.to_be_bytes());
+    m.extend([0; 16]);
+    m.extend(opt);
+    m
 }
 
 const A: u16 = 1;

@@ -15,14 +15,17 @@ use super::environment::Environment;
 use super::names::NameBuf;
 use super::plan::Plan;
 use super::query::{Answered, Ctx};
+use super::ratelimit::RateLimiter;
 use super::zoneset::{ZoneEntry, ZoneSet};
+use crate::tsig::{self, KeyRing, Verified, VerifyError};
 use crate::wire::chaos::{self, ChaosConfig};
 use crate::wire::cookie::{self, Secret};
 use crate::wire::edns::{CookieSource, EdnsConfig, OptRecord};
 use crate::wire::header::{FLAG_AA, FLAG_AD, FLAG_RD};
 use crate::wire::query::{Action, ParseOptions, Refusal, ReplyOpt, Request, Verdict};
-use crate::wire::response::{ResponseWriter, refusal_opt};
+use crate::wire::response::{ResponseWriter, RrsetHead, Section, refusal_opt};
 use crate::wire::{Compressor, MAX_MESSAGE, Rcode};
+use crate::xfr::keys::{ViewKeys, record_room};
 
 /// What `version.bind` says when `version` is not configured.
 pub const DEFAULT_VERSION: &str = concat!("Rivet ", env!("CARGO_PKG_VERSION"));
@@ -68,6 +71,12 @@ pub struct Workspace {
     comp: Compressor,
     plan: Plan,
     out: Vec<u8>,
+    /// The verified TSIG of the last signed request.
+    verified: Option<Verified>,
+    /// Bytes the response must leave free for its TSIG record.
+    room: usize,
+    /// A signed response (the response copied, its TSIG appended).
+    signed: Vec<u8>,
 }
 
 impl Workspace {
@@ -78,7 +87,15 @@ impl Workspace {
             comp: Compressor::new(),
             plan: Plan::new(),
             out: vec![0; MAX_MESSAGE],
+            verified: None,
+            room: 0,
+            signed: Vec::new(),
         }
+    }
+
+    /// The verified TSIG of the request last handled, when it was signed.
+    pub fn verified(&self) -> Option<&Verified> {
+        self.request.tsig().and(self.verified.as_ref())
     }
 }
 
@@ -119,6 +136,8 @@ pub struct Engine {
     views: Vec<ViewEngine>,
     /// BIND's built-in `_bind` view of class CHAOS, matched after the configured views.
     chaos_view: ViewEngine,
+    /// The `_bind` view's `rate-limit { responses-per-second 3; slip 0; }`.
+    chaos_limit: RateLimiter,
     version: Option<Box<[u8]>>,
     hostname: Option<Box<[u8]>>,
     server_id: Option<Box<[u8]>>,
@@ -130,6 +149,8 @@ pub struct Engine {
     localhost: Vec<(IpAddr, u8)>,
     localnets: Vec<(IpAddr, u8)>,
     zone_count: usize,
+    /// Decides NOTIFY for secondary zones and queues the refresh it asks for.
+    notify_hook: Option<Arc<dyn crate::xfr::NotifyHook>>,
 }
 
 /// What answering needs of a view.
@@ -146,12 +167,16 @@ pub(crate) struct ViewEngine {
     max_udp_size: u16,
     nocookie_udp_size: u16,
     pub(crate) zones: ZoneSet,
+    /// The keys signed requests are verified with: the view's, then the top-level ones.
+    keys: KeyRing,
 }
 
 /// The client as the ACLs see it.
 pub(crate) struct Access<'a> {
     client: IpAddr,
     local: IpAddr,
+    /// The name of the key that signed the request.
+    key: Option<&'a str>,
     localhost: &'a [(IpAddr, u8)],
     localnets: &'a [(IpAddr, u8)],
 }
@@ -162,7 +187,7 @@ impl Access<'_> {
     pub(crate) fn allows(&self, list: &AddressMatchList, local: bool) -> bool {
         list.allows(&MatchContext {
             addr: if local { self.local } else { self.client },
-            key: None,
+            key: self.key,
             localhost: self.localhost,
             localnets: self.localnets,
         })
@@ -184,11 +209,13 @@ impl Engine {
 
     /// [`Engine::new`] with the host facts given.
     pub fn with_environment(config: &Config, zones: Vec<ServedZone>, env: &Environment) -> Engine {
+        let mut keys = ViewKeys::for_config(config).into_iter();
         let mut views: Vec<ViewEngine> = config
             .views
             .iter()
             .enumerate()
             .map(|(i, v)| ViewEngine {
+                keys: keys.next().map(|k| k.ring).unwrap_or_default(),
                 index: Some(i),
                 class: v.class,
                 match_clients: v.match_clients.clone(),
@@ -220,6 +247,7 @@ impl Engine {
                     allow_query_on: conf_zone.allow_query_on.clone(),
                     primary: conf_zone.kind == ZoneKind::Primary,
                     zero_no_soa_ttl: conf_zone.zero_no_soa_ttl,
+                    allow_transfer: conf_zone.allow_transfer.clone(),
                 },
             );
             zone_count += 1;
@@ -238,6 +266,7 @@ impl Engine {
             max_udp_size: size(global.max_udp_size),
             nocookie_udp_size: size(global.nocookie_udp_size),
             zones: ZoneSet::default(),
+            keys: KeyRing::new(&config.keys).unwrap_or_default(),
         };
         let opts = &config.options;
         let text = |identity: &Identity, default: Option<&str>| -> Option<Box<[u8]>> {
@@ -259,6 +288,7 @@ impl Engine {
         Engine {
             views,
             chaos_view,
+            chaos_limit: RateLimiter::new(CHAOS_RATE, CHAOS_WINDOW),
             version: text(&opts.version, Some(DEFAULT_VERSION)),
             hostname: text(&opts.hostname, Some(&env.hostname)),
             server_id: text(&opts.server_id, None),
@@ -269,7 +299,14 @@ impl Engine {
             localhost: env.localhost.clone(),
             localnets: env.localnets.clone(),
             zone_count,
+            notify_hook: None,
         }
+    }
+
+    /// Hands NOTIFY for zones this server is secondary for to `hook`, which decides the
+    /// rcode (it must not block: it runs on query threads).
+    pub fn set_notify_hook(&mut self, hook: Arc<dyn crate::xfr::NotifyHook>) {
+        self.notify_hook = Some(hook);
     }
 
     /// Zones the engine serves (for logs and tests).
@@ -291,8 +328,16 @@ impl Engine {
     ) -> Option<&'w [u8]> {
         let len = match self.step(msg, client, ws) {
             Step::Reply(len) => len,
+            Step::Signed(len) => return Some(&ws.signed[..len]),
             Step::Drop => return None,
-            Step::Defer(deferred) => self.decline(deferred, msg, client, ws)?,
+            Step::Defer(deferred) => {
+                let len = self.decline(deferred, msg, client, ws)?;
+                if ws.verified().is_some() {
+                    let len = self.sign(len, ws)?;
+                    return Some(&ws.signed[..len]);
+                }
+                len
+            }
         };
         Some(&ws.out[..len])
     }
@@ -302,22 +347,25 @@ impl Engine {
     pub fn respond<'w>(&self, msg: &[u8], client: &Client, ws: &'w mut Workspace) -> Outcome<'w> {
         match self.step(msg, client, ws) {
             Step::Reply(len) => Outcome::Reply(&ws.out[..len]),
+            Step::Signed(len) => Outcome::Reply(&ws.signed[..len]),
             Step::Drop => Outcome::Drop,
             Step::Defer(deferred) => Outcome::Defer(deferred),
         }
     }
 
-    fn access(&self, client: &Client) -> Access<'_> {
+    fn access<'a>(&'a self, client: &Client, key: Option<&'a str>) -> Access<'a> {
         Access {
             client: client.addr.ip(),
             local: client.local.ip(),
+            key,
             localhost: &self.localhost,
             localnets: &self.localnets,
         }
     }
 
     fn step(&self, msg: &[u8], client: &Client, ws: &mut Workspace) -> Step {
-        let access = self.access(client);
+        ws.room = 0;
+        let access = self.access(client, None);
         // BIND drops blackholed clients before reading anything.
         if !self.blackhole.elements.is_empty() && access.allows(&self.blackhole, false) {
             return Step::Drop;
@@ -330,42 +378,151 @@ impl Engine {
             Verdict::Drop(_) => Step::Drop,
             Verdict::Reply(refusal) => self.refuse(None, &refusal, None, false, msg, client, ws),
             Verdict::Accept(action) => {
-                let Some(view) = self.match_view(&ws.request, &access) else {
-                    let opcode = ws.request.header().opcode();
-                    let refusal = Refusal {
-                        rcode: if opcode.is_implemented() {
-                            Rcode::REFUSED
-                        } else {
-                            Rcode::NOTIMP
-                        },
-                        echo_question: match action {
-                            Action::Refuse(r) => r.echo_question,
-                            _ => ws.request.question().is_some(),
-                        },
-                        opt: ReplyOpt::Full,
-                    };
-                    return self.refuse(
-                        None,
-                        &refusal,
-                        Some(Ede::Prohibited),
-                        false,
-                        msg,
-                        client,
-                        ws,
-                    );
-                };
-                match action {
-                    Action::Refuse(refusal) => {
-                        self.refuse(Some(view), &refusal, None, false, msg, client, ws)
-                    }
-                    Action::Query => self.query(view, client, ws),
-                    Action::Transfer | Action::Notify | Action::Update => Step::Defer(Deferred {
-                        action,
-                        view: view.index.unwrap_or(usize::MAX),
-                    }),
+                if ws.request.tsig().is_some() {
+                    return self.step_signed(action, msg, client, ws);
                 }
+                let view = self.match_view(&ws.request, &access);
+                self.act(view, action, None, msg, client, ws)
             }
         }
+    }
+
+    /// What BIND does with a request of `action` once the view is chosen (`None`: no
+    /// view matched); `key` names the key that signed it.
+    fn act(
+        &self,
+        view: Option<&ViewEngine>,
+        action: Action,
+        key: Option<&str>,
+        msg: &[u8],
+        client: &Client,
+        ws: &mut Workspace,
+    ) -> Step {
+        let Some(view) = view else {
+            let opcode = ws.request.header().opcode();
+            let refusal = Refusal {
+                rcode: if opcode.is_implemented() {
+                    Rcode::REFUSED
+                } else {
+                    Rcode::NOTIMP
+                },
+                echo_question: match action {
+                    Action::Refuse(r) => r.echo_question,
+                    _ => ws.request.question().is_some(),
+                },
+                opt: ReplyOpt::Full,
+            };
+            return self.refuse(
+                None,
+                &refusal,
+                Some(Ede::Prohibited),
+                false,
+                msg,
+                client,
+                ws,
+            );
+        };
+        match action {
+            Action::Refuse(refusal) => {
+                self.refuse(Some(view), &refusal, None, false, msg, client, ws)
+            }
+            Action::Query => self.query(view, key, client, ws),
+            Action::Transfer | Action::Notify | Action::Update => Step::Defer(Deferred {
+                action,
+                view: view.index.unwrap_or(usize::MAX),
+            }),
+        }
+    }
+
+    /// A request with a TSIG record: the view is chosen with the key it verified with
+    /// in each view (BIND's `dns_message_rechecksig` per view); a request that does not
+    /// verify in the chosen view is answered with the TSIG error, a verified one is
+    /// answered signed.
+    fn step_signed(&self, action: Action, msg: &[u8], client: &Client, ws: &mut Workspace) -> Step {
+        let now = tsig_now();
+        let class = ws.request.class();
+        let rd = ws.request.header().has(FLAG_RD);
+        let mut chosen = None;
+        for v in self.views.iter().chain(std::iter::once(&self.chaos_view)) {
+            if !class.is_some_and(|c| v.class == c || c == Class::ANY) || (v.recursive_only && !rd)
+            {
+                continue;
+            }
+            let result = tsig::verify_request(msg, &v.keys, now);
+            let name = match &result {
+                Ok(Some(verified)) => Some(zones::master::message_name(verified.key.name())),
+                _ => None,
+            };
+            let access = self.access(client, name.as_deref());
+            if access.allows(&v.match_clients, false) && access.allows(&v.match_destinations, true)
+            {
+                chosen = Some((v, result, name));
+                break;
+            }
+        }
+        let Some((view, result, name)) = chosen else {
+            return self.act(None, action, None, msg, client, ws);
+        };
+        match result {
+            Ok(Some(verified)) => {
+                ws.room = record_room(&verified.key);
+                ws.verified = Some(verified);
+                match self.act(Some(view), action, name.as_deref(), msg, client, ws) {
+                    Step::Reply(len) => {
+                        // Live: BIND 9.18 answers a signed request without EDNS whose
+                        // answer does not fit with TC, the question alone and the TSIG.
+                        let len = if ws.request.edns().is_none() {
+                            question_only_if_truncated(&mut ws.out, len)
+                        } else {
+                            len
+                        };
+                        match self.sign(len, ws) {
+                            Some(len) => Step::Signed(len),
+                            None => Step::Drop,
+                        }
+                    }
+                    other => other,
+                }
+            }
+            // A TSIG record the parser located always reads; kept for safety.
+            Ok(None) => self.act(Some(view), action, None, msg, client, ws),
+            Err(VerifyError::Rejected(rejection)) => {
+                let refusal = Refusal {
+                    rcode: rejection.rcode,
+                    echo_question: ws.request.question().is_some(),
+                    opt: ReplyOpt::Full,
+                };
+                let Step::Reply(len) =
+                    self.refuse(Some(view), &refusal, None, false, msg, client, ws)
+                else {
+                    return Step::Drop;
+                };
+                ws.signed.clear();
+                ws.signed.extend_from_slice(&ws.out[..len]);
+                match tsig::append_error_tsig(&mut ws.signed, &rejection, now) {
+                    Ok(()) => Step::Signed(ws.signed.len()),
+                    Err(_) => Step::Drop,
+                }
+            }
+            Err(_) => {
+                let refusal = Refusal {
+                    rcode: Rcode::FORMERR,
+                    echo_question: ws.request.question().is_some(),
+                    opt: ReplyOpt::Full,
+                };
+                self.refuse(Some(view), &refusal, None, false, msg, client, ws)
+            }
+        }
+    }
+
+    /// Signs the response in `ws.out[..len]` into `ws.signed` for the verified request;
+    /// its length.
+    fn sign(&self, len: usize, ws: &mut Workspace) -> Option<usize> {
+        let verified = ws.verified.as_ref()?;
+        ws.signed.clear();
+        ws.signed.extend_from_slice(&ws.out[..len]);
+        tsig::sign_response(&mut ws.signed, verified, tsig_now()).ok()?;
+        Some(ws.signed.len())
     }
 
     /// BIND's `get_matching_view`: the first view of the message's class whose
@@ -437,10 +594,28 @@ impl Engine {
         client: &Client,
         ws: &mut Workspace,
     ) -> Step {
+        self.reply_with(view, refusal, ede, aa, None, msg, client, ws)
+    }
+
+    /// [`Engine::refuse`] with, optionally, one RRset in the answer section.
+    #[allow(clippy::too_many_arguments)]
+    fn reply_with(
+        &self,
+        view: Option<&ViewEngine>,
+        refusal: &Refusal,
+        ede: Option<Ede>,
+        aa: bool,
+        answer: Option<(&[u8], zones::zone::RRset<'_>, Class)>,
+        msg: &[u8],
+        client: &Client,
+        ws: &mut Workspace,
+    ) -> Step {
         let now = now();
         let config = self.edns_config(view);
         let tcp = client.transport == Transport::Tcp;
-        let limit = self.limits(&config, &ws.request, client, now);
+        let limit = self
+            .limits(&config, &ws.request, client, now)
+            .saturating_sub(ws.room);
         let source = self.cookie_source(client, now);
         let opt = refusal_opt(
             refusal.opt,
@@ -457,6 +632,15 @@ impl Engine {
             if refusal.echo_question {
                 w.echo_questions(&ws.request, msg)?;
             }
+            if let Some((owner, rrset, class)) = answer {
+                let head = RrsetHead {
+                    owner,
+                    rtype: rrset.rtype(),
+                    class,
+                    ttl: rrset.ttl(),
+                };
+                w.push(Section::Answer, &head, rrset.rdatas())?;
+            }
             w.set_rcode(refusal.rcode);
             w.set_flags(FLAG_AA, aa);
             Ok::<_, crate::wire::WriteError>((w.finish()?, reserved))
@@ -470,7 +654,13 @@ impl Engine {
     }
 
     /// Answers a QUERY in `view`.
-    fn query(&self, view: &ViewEngine, client: &Client, ws: &mut Workspace) -> Step {
+    fn query(
+        &self,
+        view: &ViewEngine,
+        key: Option<&str>,
+        client: &Client,
+        ws: &mut Workspace,
+    ) -> Step {
         let Some(question) = ws.request.question() else {
             return Step::Drop;
         };
@@ -481,8 +671,16 @@ impl Engine {
         let qtype = question.qtype;
         // BIND also answers minimally over UDP to clients offering 512 bytes or less.
         let small_udp = !tcp && edns.is_some_and(|e| e.udp_size <= 512 || view.max_udp_size <= 512);
+        if view.index.is_none()
+            && !tcp
+            && !self
+                .chaos_limit
+                .allow(client.addr.ip(), question.name(), qtype.0, now())
+        {
+            return Step::Drop;
+        }
         let (no_authority, no_additional) = minimal(view, rd, qtype, tcp, small_udp);
-        let access = self.access(client);
+        let access = self.access(client, key);
         ws.plan.clear();
         let answered = if view.index.is_none() {
             None
@@ -518,7 +716,9 @@ impl Engine {
         };
         let now = now();
         let config = self.edns_config(Some(view));
-        let limit = self.limits(&config, &ws.request, client, now);
+        let limit = self
+            .limits(&config, &ws.request, client, now)
+            .saturating_sub(ws.room);
         let source = self.cookie_source(client, now);
         let opt = edns.map(|e| OptRecord::answer(&e, &config, tcp, source.as_ref()));
         let ede = answered.and_then(|a| a.ede).filter(|_| opt.is_some());
@@ -584,8 +784,9 @@ impl Engine {
     /// them for primary zones without transfers, updates or NOTIFY handling configured:
     /// NOTIFY for a primary zone gets NOERROR with AA (live), UPDATE gets REFUSED (no
     /// `allow-update`), AXFR over UDP gets FORMERR; a zone not served here gets NOTAUTH,
-    /// and a NOTIFY or UPDATE whose question is not an SOA gets FORMERR. Transfers over
-    /// TCP, IXFR over UDP and NOTIFY for other zone types are refused.
+    /// and a NOTIFY or UPDATE whose question is not an SOA gets FORMERR. IXFR over UDP gets
+    /// the SOA ([`Engine::udp_ixfr`]) where a transfer is allowed. Transfers over TCP and
+    /// NOTIFY for other zone types are refused.
     fn decline(
         &self,
         deferred: Deferred,
@@ -594,16 +795,38 @@ impl Engine {
         ws: &mut Workspace,
     ) -> Option<usize> {
         let view = self.views.get(deferred.view);
+        let udp = client.transport == Transport::Udp;
+        if deferred.action == Action::Transfer && udp {
+            let ixfr_zone = view
+                .zip(ws.request.question())
+                .filter(|(_, q)| q.qtype == RType::IXFR)
+                .and_then(|(v, q)| v.zones.exact(q.name()));
+            if let Some(step) = self.udp_ixfr(view, ixfr_zone, msg, client, ws) {
+                return match step {
+                    Step::Reply(len) => Some(len),
+                    _ => None,
+                };
+            }
+        }
         let question = ws.request.question();
         let zone = view
             .zip(question)
             .and_then(|(v, q)| v.zones.exact(q.name()));
-        let udp = client.transport == Transport::Udp;
         let soa = question.is_some_and(|q| q.qtype == RType::SOA);
         let (rcode, aa) = match deferred.action {
             Action::Notify | Action::Update if !soa => (Rcode::FORMERR, false),
             _ if zone.is_none() => (Rcode::NOTAUTH, false),
             Action::Notify if zone.is_some_and(|z| z.primary) => (Rcode::NOERROR, true),
+            Action::Notify if self.notify_hook.is_some() => {
+                let name = question.map_or(&[0u8][..], |q| q.name());
+                let key = ws
+                    .verified()
+                    .map(|v| zones::master::message_name(v.key.name()));
+                let rcode = self.notify_hook.as_ref().map_or(Rcode::REFUSED, |hook| {
+                    hook.notify(deferred.view, name, msg, client, key.as_deref())
+                });
+                (rcode, rcode == Rcode::NOERROR)
+            }
             Action::Transfer if udp && question.is_some_and(|q| q.qtype == RType::AXFR) => {
                 if zone.is_some_and(|z| z.zone.is_some()) {
                     (Rcode::FORMERR, false)
@@ -625,11 +848,96 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// IXFR over UDP, which BIND 9.18 always answers with the zone's SOA alone (AA clear),
+    /// telling the client to come back over TCP when its serial is older (RFC 1995 §2).
+    /// A client that may not transfer the zone is refused, with BIND's "prohibited"
+    /// extended error. `None` when the zone is not served and loaded here.
+    fn udp_ixfr(
+        &self,
+        view: Option<&ViewEngine>,
+        zone: Option<&ZoneEntry>,
+        msg: &[u8],
+        client: &Client,
+        ws: &mut Workspace,
+    ) -> Option<Step> {
+        let entry = zone?;
+        let data = entry.zone.as_deref()?;
+        let key = ws
+            .verified()
+            .map(|v| zones::master::message_name(v.key.name()));
+        let transfer = &entry.allow_transfer;
+        if transfer.port.is_some_and(|p| p != client.local.port())
+            || !self
+                .access(client, key.as_deref())
+                .allows(&transfer.acl, false)
+        {
+            let refusal = Refusal {
+                rcode: Rcode::REFUSED,
+                echo_question: true,
+                opt: ReplyOpt::Full,
+            };
+            return Some(self.refuse(
+                view,
+                &refusal,
+                Some(Ede::Prohibited),
+                false,
+                msg,
+                client,
+                ws,
+            ));
+        }
+        let refusal = Refusal {
+            rcode: Rcode::NOERROR,
+            echo_question: true,
+            opt: ReplyOpt::Full,
+        };
+        let soa = data.soa_rrset();
+        let owner = data.origin().as_wire();
+        Some(self.reply_with(
+            view,
+            &refusal,
+            None,
+            false,
+            Some((owner, soa, data.class())),
+            msg,
+            client,
+            ws,
+        ))
+    }
+}
+
 /// What the engine does with a request, before the bytes are borrowed out.
 enum Step {
     Reply(usize),
+    /// A signed response, in `Workspace::signed`.
+    Signed(usize),
     Drop,
     Defer(Deferred),
+}
+
+/// Cuts a response with TC set down to its header and question (a single one, written
+/// uncompressed right after the header); the new length.
+fn question_only_if_truncated(out: &mut [u8], len: usize) -> usize {
+    let Some(header) = out.get(..12) else {
+        return len;
+    };
+    if header[2] & 0x02 == 0 || header[4..6] != [0, 1] {
+        return len;
+    }
+    let mut pos = 12;
+    while let Some(&label) = out.get(pos) {
+        if label == 0 || label & 0xc0 != 0 {
+            break;
+        }
+        pos += 1 + usize::from(label);
+    }
+    let end = pos + 1 + 4;
+    if out.get(pos) != Some(&0) || end > len {
+        return len;
+    }
+    out[6..12].fill(0);
+    end
 }
 
 /// BIND's section-shaping attributes (`ns_query_start`): whether the authority and
@@ -667,6 +975,17 @@ fn parse_secret(hex: &str) -> Option<Secret> {
     Some(secret)
 }
 
+/// Responses per second of the `_bind` view's rate limit, and its window in seconds.
+const CHAOS_RATE: u16 = 3;
+const CHAOS_WINDOW: u16 = 15;
+
+/// Seconds since the epoch, as TSIG counts them.
+fn tsig_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// Seconds since the epoch, as cookies count them.
 fn now() -> u32 {
     SystemTime::now()
@@ -677,6 +996,19 @@ fn now() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncated_answers_keep_the_question_alone() {
+        let mut msg = vec![0, 1, 0x84, 0, 0, 1, 0, 2, 0, 0, 0, 0];
+        msg.extend_from_slice(b"\x03www\x07example\x00\x00\x01\x00\x01");
+        let question_end = msg.len();
+        msg.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1]);
+        let len = msg.len();
+        assert_eq!(question_only_if_truncated(&mut msg, len), len, "TC clear");
+        msg[2] |= 0x02;
+        assert_eq!(question_only_if_truncated(&mut msg, len), question_end);
+        assert_eq!(msg[6..12], [0; 6]);
+    }
 
     #[test]
     fn secrets_parse_from_hex() {

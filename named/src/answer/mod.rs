@@ -40,6 +40,7 @@ mod negative;
 mod plan;
 mod positive;
 mod query;
+mod ratelimit;
 mod referral;
 mod zoneset;
 

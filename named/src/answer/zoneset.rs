@@ -29,6 +29,8 @@ pub(crate) struct ZoneEntry {
     pub(crate) primary: bool,
     /// `zero-no-soa-ttl`.
     pub(crate) zero_no_soa_ttl: bool,
+    /// `allow-transfer`, resolved: IXFR over UDP is answered only to those it allows.
+    pub(crate) allow_transfer: conf::model::TransferAcl,
 }
 
 /// The zones of a view.
@@ -133,6 +135,11 @@ mod tests {
             allow_query_on: AddressMatchList::any(),
             primary: true,
             zero_no_soa_ttl: true,
+            allow_transfer: conf::model::TransferAcl {
+                port: None,
+                transport: None,
+                acl: AddressMatchList::any(),
+            },
         }
     }
 

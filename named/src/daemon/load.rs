@@ -1,21 +1,25 @@
 //! Zone files into zone snapshots, at start-up and on every reload.
 //!
 //! The store remembers, for each zone it serves, the snapshot and what it was built from:
-//! the file's identity (device, inode, size, modification time) and the settings that
-//! shape a load. A reload reads only the files whose identity or settings changed (and
-//! retries every zone that is not loaded), reuses the other snapshots as they are (the same
-//! `Arc`), and keeps serving the old snapshot of a zone whose new file fails, as BIND does
-//! (bind-behaviour §4). Zones gone from the configuration are forgotten.
+//! the file's identity (device, inode, size, modification time), the identities of the
+//! files it `$INCLUDE`d, and the settings that shape a load. A reload reads only the zones
+//! whose file, included files or settings changed (and retries every zone that is not
+//! loaded), reuses the other snapshots as they are (the same `Arc`), and keeps serving
+//! the old snapshot of a zone whose new file fails, as BIND does (bind-behaviour §4).
+//! Zones gone from the configuration are forgotten.
 //!
-//! Secondary and mirror zones are not transferred yet: a saved copy in text format is
-//! served as it is, without refresh; without one the zone answers SERVFAIL, as BIND's does
-//! before its first transfer.
+//! Secondary and mirror zones are read from their saved copy once, when they first
+//! appear; after that their data comes from transfers ([`ZoneStore::install`]) and goes at
+//! expiry ([`ZoneStore::expire`]), never from the file again (the file is ours: the
+//! transfer code writes it). Without a saved copy a secondary answers SERVFAIL until its
+//! first transfer, as BIND's does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
 
 use conf::model::{Config, MasterFormat, View, ZoneKind};
 use zones::master::{self, Checks, ParseOptions};
@@ -25,13 +29,7 @@ use zones::{Class, Diagnostic, Name};
 use super::log::{self, Category, Severity, debug, error, info, warning};
 use crate::answer::ServedZone;
 
-/// Which zone: its view, name and class.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct ZoneKey {
-    view: String,
-    name: Name,
-    class: Class,
-}
+pub use crate::xfr::ZoneKey;
 
 /// The identity of a file's contents, as far as the file system tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,13 +67,32 @@ struct Recipe {
 struct Held {
     zone: Arc<Zone>,
     stamp: Option<FileStamp>,
-    recipe: Recipe,
+    /// The files its file `$INCLUDE`d, as they were when read: a change to one reloads
+    /// the zone too, as in BIND.
+    includes: Vec<(PathBuf, Option<FileStamp>)>,
+    /// What it was read with; `None` for a copy that came by transfer.
+    recipe: Option<Recipe>,
+    /// When it was read or transferred (`zonestatus`'s `last loaded`).
+    loaded_at: SystemTime,
+}
+
+/// What `zonestatus` tells of a zone with data.
+#[derive(Debug, Clone)]
+pub struct ZoneFacts {
+    /// The data served.
+    pub zone: Arc<Zone>,
+    /// When it was read or transferred.
+    pub loaded_at: SystemTime,
+    /// The files its file `$INCLUDE`d.
+    pub includes: Vec<PathBuf>,
 }
 
 /// The zones of the running configuration.
 #[derive(Default)]
 pub struct ZoneStore {
     held: HashMap<ZoneKey, Held>,
+    /// Secondary zones whose copy expired: SERVFAIL until a transfer succeeds.
+    expired: HashSet<ZoneKey>,
 }
 
 /// What an update did.
@@ -86,6 +103,8 @@ pub struct Update {
     pub loaded: usize,
     /// Zones whose file failed this time (an older copy may still be served).
     pub failed: usize,
+    /// The zones read from their files this time, with the serial served before.
+    pub reloaded: Vec<(ZoneKey, Option<u32>)>,
 }
 
 /// A zone to serve from a file.
@@ -96,6 +115,9 @@ struct Job {
     label: String,
     recipe: Recipe,
     stamp: Option<FileStamp>,
+    /// The journal a reload records its differences in (`ixfr-from-differences` on a
+    /// primary).
+    journal: Option<PathBuf>,
 }
 
 /// Why a zone file did not load.
@@ -106,7 +128,8 @@ struct Failure {
     reason: Option<String>,
 }
 
-type Outcome = Result<(Zone, Vec<Diagnostic>), Failure>;
+/// A zone read, its messages, and the files it included (with their identities).
+type Outcome = Result<(Zone, Vec<Diagnostic>, Vec<(PathBuf, Option<FileStamp>)>), Failure>;
 
 impl ZoneStore {
     /// An empty store.
@@ -122,6 +145,48 @@ impl ZoneStore {
     /// Whether no zone has data.
     pub fn is_empty(&self) -> bool {
         self.held.is_empty()
+    }
+
+    /// The data served for `key`.
+    pub fn zone(&self, key: &ZoneKey) -> Option<Arc<Zone>> {
+        self.held.get(key).map(|h| Arc::clone(&h.zone))
+    }
+
+    /// Serves a transferred copy for the secondary zone `key`.
+    pub fn install(&mut self, key: &ZoneKey, zone: Arc<Zone>, file: Option<&Path>) {
+        self.expired.remove(key);
+        self.held.insert(
+            key.clone(),
+            Held {
+                zone,
+                stamp: file.and_then(FileStamp::of),
+                includes: Vec::new(),
+                recipe: None,
+                loaded_at: SystemTime::now(),
+            },
+        );
+    }
+
+    /// Drops the data of the secondary zone `key`: it expired.
+    pub fn expire(&mut self, key: &ZoneKey) {
+        self.held.remove(key);
+        self.expired.insert(key.clone());
+    }
+
+    /// Every zone of `config` the engine knows, with the data held for it.
+    pub fn served(&self, config: &Config) -> Vec<ServedZone> {
+        let mut served = Vec::new();
+        for (index, view) in config.views.iter().enumerate() {
+            for zone in view.zones.iter().filter(|z| serves(&z.kind)) {
+                let key = ZoneKey::new(&view.name, &zone.name, zone.class);
+                served.push(ServedZone {
+                    view: index,
+                    name: zone.name.clone(),
+                    zone: self.zone(&key),
+                });
+            }
+        }
+        served
     }
 
     /// Every zone of `config` with no data yet: what is served while the files load
@@ -143,25 +208,44 @@ impl ZoneStore {
     /// Brings the store in line with `config`, reading at most `parallel` files at a time,
     /// and logs what happened to each zone as BIND does.
     pub fn update(&mut self, config: &Config, parallel: usize) -> Update {
+        self.update_where(config, parallel, &|_, _| true)
+    }
+
+    /// [`Self::update`], reading only the zones `only` picks (given the key and whether the
+    /// zone has data now): one zone for `rndc reload ZONE`, the new ones for `rndc reconfig`.
+    pub fn update_where(
+        &mut self,
+        config: &Config,
+        parallel: usize,
+        only: &dyn Fn(&ZoneKey, bool) -> bool,
+    ) -> Update {
         let mut served = Vec::new();
         let mut jobs = Vec::new();
+        let mut kept = Vec::new();
         for (index, view) in config.views.iter().enumerate() {
             for zone in &view.zones {
-                let key = ZoneKey {
-                    view: view.name.clone(),
-                    name: zone.name.clone(),
-                    class: zone.class,
-                };
+                let key = ZoneKey::new(&view.name, &zone.name, zone.class);
                 let label = label(view, &zone.name, zone.class);
+                let secondary = matches!(zone.kind, ZoneKind::Secondary | ZoneKind::Mirror);
+                if secondary && (self.held.contains_key(&key) || self.expired.contains(&key)) {
+                    // Transfers keep this copy current; the file is only a copy of it.
+                    kept.push((index, key, zone.name.clone()));
+                    continue;
+                }
                 match job_for(config, zone, &label) {
                     Some(recipe) => {
                         let stamp = FileStamp::of(&recipe.file);
+                        let journal = (zone.kind == ZoneKind::Primary
+                            && zone.ixfr_from_differences)
+                            .then(|| zone.journal.clone())
+                            .flatten();
                         jobs.push(Job {
                             key,
                             view: index,
                             label,
                             recipe,
                             stamp,
+                            journal,
                         });
                     }
                     None if serves(&zone.kind) => served.push(ServedZone {
@@ -176,11 +260,9 @@ impl ZoneStore {
 
         let needs: Vec<bool> = jobs
             .iter()
-            .map(|job| match self.held.get(&job.key) {
-                Some(held) => {
-                    held.recipe != job.recipe || job.stamp.is_none() || held.stamp != job.stamp
-                }
-                None => true,
+            .map(|job| {
+                only(&job.key, self.held.contains_key(&job.key))
+                    && self.stale(&job.key, &job.recipe, job.stamp)
             })
             .collect();
         let todo: Vec<&Job> = jobs
@@ -194,6 +276,7 @@ impl ZoneStore {
             served: Vec::new(),
             loaded: 0,
             failed: 0,
+            reloaded: Vec::new(),
         };
         let mut fresh: HashMap<ZoneKey, Held> = HashMap::with_capacity(jobs.len());
         let mut outcomes = outcomes.into_iter();
@@ -202,15 +285,31 @@ impl ZoneStore {
             let now = if reloaded {
                 let outcome = outcomes.next();
                 match outcome {
-                    Some(Ok((zone, warnings))) => {
+                    Some(Ok((zone, warnings, includes))) => {
                         report(&job.label, &warnings);
-                        log_serial(&job.label, old.as_ref().map(|h| h.zone.serial()), &zone);
-                        update.loaded += 1;
-                        Some(Held {
-                            zone: Arc::new(zone),
-                            stamp: job.stamp,
-                            recipe: job.recipe.clone(),
-                        })
+                        let old_serial = old.as_ref().map(|h| h.zone.serial());
+                        let journaled = match (&job.journal, &old) {
+                            (Some(path), Some(held)) => {
+                                journal_differences(&job.label, path, &held.zone, &zone)
+                            }
+                            _ => Ok(()),
+                        };
+                        if journaled.is_ok() {
+                            log_serial(&job.label, old_serial, &zone);
+                            update.loaded += 1;
+                            update.reloaded.push((job.key.clone(), old_serial));
+                            Some(Held {
+                                zone: Arc::new(zone),
+                                stamp: job.stamp,
+                                includes,
+                                recipe: Some(job.recipe.clone()),
+                                loaded_at: SystemTime::now(),
+                            })
+                        } else {
+                            error!(Zoneload, "{}: not loaded due to errors.", job.label);
+                            update.failed += 1;
+                            old
+                        }
                     }
                     Some(Err(failure)) => {
                         report(&job.label, &failure.diagnostics);
@@ -240,6 +339,24 @@ impl ZoneStore {
                 fresh.insert(job.key.clone(), held);
             }
         }
+        let mut expired = HashSet::new();
+        for (view, key, name) in kept {
+            let held = self.held.remove(&key);
+            update.served.push(ServedZone {
+                view,
+                name,
+                zone: held.as_ref().map(|h| Arc::clone(&h.zone)),
+            });
+            match held {
+                Some(held) => {
+                    fresh.insert(key, held);
+                }
+                None => {
+                    expired.insert(key);
+                }
+            }
+        }
+        self.expired = expired;
         for (key, _) in self.held.drain() {
             debug!(
                 1,
@@ -249,6 +366,47 @@ impl ZoneStore {
         self.held = fresh;
         update.served.extend(served);
         update
+    }
+}
+
+impl ZoneStore {
+    /// Whether the zone `key` must be read again: no data, other settings, or a file
+    /// (or an included file) that changed.
+    fn stale(&self, key: &ZoneKey, recipe: &Recipe, stamp: Option<FileStamp>) -> bool {
+        match self.held.get(key) {
+            Some(held) => {
+                held.recipe.as_ref() != Some(recipe)
+                    || stamp.is_none()
+                    || held.stamp != stamp
+                    || held
+                        .includes
+                        .iter()
+                        .any(|(path, stamp)| FileStamp::of(path) != *stamp)
+            }
+            None => true,
+        }
+    }
+
+    /// Whether the zone `key` of `config` is loaded from its file and that file (with its
+    /// includes and settings) is unchanged; `None` when it is not loaded from a file here.
+    pub fn is_current(&self, config: &Config, key: &ZoneKey) -> Option<bool> {
+        let view = config.views.iter().find(|v| v.name == key.view)?;
+        let zone = view
+            .zones
+            .iter()
+            .find(|z| z.class == key.class && z.name.to_lowercase() == key.name)?;
+        let recipe = job_for(config, zone, &label(view, &zone.name, zone.class))?;
+        let stamp = FileStamp::of(&recipe.file);
+        Some(!self.stale(key, &recipe, stamp))
+    }
+
+    /// What is known of the data served for `key`.
+    pub fn facts(&self, key: &ZoneKey) -> Option<ZoneFacts> {
+        self.held.get(key).map(|h| ZoneFacts {
+            zone: Arc::clone(&h.zone),
+            loaded_at: h.loaded_at,
+            includes: h.includes.iter().map(|(p, _)| p.clone()).collect(),
+        })
     }
 }
 
@@ -301,9 +459,9 @@ fn job_for(config: &Config, zone: &conf::model::Zone, label: &str) -> Option<Rec
     };
     let Some(file) = &zone.file else {
         if secondary {
-            warning!(
+            info!(
                 Zoneload,
-                "{label}: zone transfers are not supported yet and the zone has no file; answering SERVFAIL"
+                "{label}: no 'file' given: the zone is kept in memory only and answers SERVFAIL until its first transfer"
             );
         } else {
             error!(Zoneload, "{label}: no 'file' given; not loaded");
@@ -312,26 +470,22 @@ fn job_for(config: &Config, zone: &conf::model::Zone, label: &str) -> Option<Rec
     };
     if secondary {
         if !file.exists() {
-            warning!(
+            debug!(
+                1,
                 Zoneload,
-                "{label}: zone transfers are not supported yet and there is no saved copy {}; answering SERVFAIL",
+                "{label}: no saved copy {}; answering SERVFAIL until the first transfer",
                 file.display()
             );
             return None;
         }
-        if zone.masterfile_format == MasterFormat::Raw {
+        if is_raw(file) {
             warning!(
                 Zoneload,
-                "{label}: zone transfers are not supported yet and the saved copy {} is in raw format, which Rivet does not read (set masterfile-format text); answering SERVFAIL",
+                "{label}: the saved copy {} is in BIND's raw format, which Rivet does not read; answering SERVFAIL until the first transfer, which saves it as text",
                 file.display()
             );
             return None;
         }
-        warning!(
-            Zoneload,
-            "{label}: zone transfers are not supported yet; serving the saved copy {} without refreshing it",
-            file.display()
-        );
     } else if zone.masterfile_format == MasterFormat::Raw {
         error!(
             Zoneload,
@@ -360,6 +514,63 @@ fn job_for(config: &Config, zone: &conf::model::Zone, label: &str) -> Option<Rec
             ..CheckOptions::default()
         },
     })
+}
+
+/// `ixfr-from-differences`: records what changed between the served copy and the new
+/// file in the zone's journal, so that IXFR can send it. A new serial that is not above
+/// the old one (RFC 1982) fails the load, as in BIND; so does a journal that cannot be
+/// written.
+fn journal_differences(label: &str, path: &Path, old: &Zone, new: &Zone) -> Result<(), ()> {
+    use zones::diff::Diff;
+    use zones::journal::Journal;
+    let diff = match Diff::between(old, new) {
+        Ok(diff) => diff,
+        Err(e) => {
+            error!(Zoneload, "{label}: ixfr-from-differences: {e}");
+            return Err(());
+        }
+    };
+    if diff.is_empty() {
+        return Ok(());
+    }
+    let (from, to) = (old.serial(), new.serial());
+    if !zones::serial::Serial(to).is_newer_than(zones::serial::Serial(from)) {
+        error!(
+            Zoneload,
+            "{label}: ixfr-from-differences: new serial ({to}) out of range [{} - {}]",
+            from.wrapping_add(1),
+            from.wrapping_add(zones::serial::MAX_INCREMENT)
+        );
+        return Err(());
+    }
+    let opened = if path.exists() {
+        Journal::open(path).map(|(journal, _)| journal)
+    } else {
+        Journal::create(path, new.origin(), new.class())
+    };
+    let written = opened.and_then(|mut journal| {
+        // A journal left from another history cannot continue this one: start afresh.
+        if journal.last_serial().is_some_and(|last| last != from) {
+            journal = Journal::create(path, new.origin(), new.class())?;
+        }
+        journal.append(&diff)
+    });
+    written.map_err(|e| {
+        error!(
+            Zoneload,
+            "{label}: ixfr-from-differences: journal {}: {e}",
+            path.display()
+        );
+    })
+}
+
+/// Whether `file` starts with the header of BIND's raw format (format 2, version 0 or 1).
+fn is_raw(file: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 8];
+    std::fs::File::open(file)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head[..4] == [0, 0, 0, 2] && head[4..7] == [0, 0, 0] && head[7] <= 1)
 }
 
 /// Loads every job, `parallel` at a time; the outcomes are in the jobs' order.
@@ -431,6 +642,14 @@ fn load_zone(job: &Job) -> Outcome {
         });
     }
     let mut diagnostics = report.diagnostics;
+    let includes = report
+        .included
+        .into_iter()
+        .map(|path| {
+            let stamp = FileStamp::of(&path);
+            (path, stamp)
+        })
+        .collect();
     match Zone::build(
         job.key.name.clone(),
         job.key.class,
@@ -439,7 +658,7 @@ fn load_zone(job: &Job) -> Outcome {
     ) {
         Ok((zone, more)) => {
             diagnostics.extend(more);
-            Ok((zone, diagnostics))
+            Ok((zone, diagnostics, includes))
         }
         Err(ZoneError::Rejected {
             reason,

@@ -21,14 +21,17 @@
 //! without locking, a reload swaps in a new one atomically.
 
 pub mod args;
+pub mod control;
 mod detach;
 pub mod interfaces;
 pub mod listen;
 mod listeners;
 pub mod load;
 pub mod log;
+pub mod logging;
 pub mod pidfile;
 pub mod privileges;
+pub mod querylog;
 pub mod server;
 pub mod signals;
 pub mod tcp;
@@ -36,6 +39,7 @@ pub mod udp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use clap::Parser as _;
@@ -56,6 +60,9 @@ pub struct Shared {
     pub tcp: ArcSwap<TcpSettings>,
     /// The `tcp-clients` quota.
     pub tcp_slots: Slots,
+    /// Zone transfers and NOTIFY, once the server has set them up; without it transfers
+    /// are refused.
+    pub replication: std::sync::OnceLock<Arc<crate::xfr::Service>>,
 }
 
 impl Shared {
@@ -65,6 +72,7 @@ impl Shared {
             engine: ArcSwap::from_pointee(engine),
             tcp_slots: Slots::new(tcp.clients),
             tcp: ArcSwap::from_pointee(tcp),
+            replication: std::sync::OnceLock::new(),
         }
     }
 }
@@ -77,13 +85,19 @@ fn answer_guarded<'w>(
     client: &Client,
     ws: &'w mut Workspace,
 ) -> Option<&'w [u8]> {
+    let id = std::ptr::from_ref::<Workspace>(ws) as usize;
     let answer = move || {
         // Moving the borrow in makes the closure FnOnce, so the answer may borrow it.
         let ws = ws;
         engine.handle(msg, client, ws)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
-        Ok(answer) => answer,
+        Ok(answer) => {
+            if querylog::enabled() && answer.is_some() {
+                querylog::log(msg, client, id);
+            }
+            answer
+        }
         Err(_) => {
             log::error!(
                 General,
@@ -194,7 +208,7 @@ fn run(args: &Args) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
-    let events =
+    let signal_events =
         signals::watch(runtime.handle()).map_err(|e| format!("installing signal handlers: {e}"))?;
 
     info!(
@@ -217,6 +231,23 @@ fn run(args: &Args) -> Result<(), String> {
         format!("loading configuration: {first}")
     })?;
     let mut server = Server::new(settings, &loaded, runtime.handle().clone());
+    // Signals and control channel commands reach this thread through one queue.
+    let (inbox, events) = std::sync::mpsc::channel();
+    let from_signals = inbox.clone();
+    std::thread::Builder::new()
+        .name("rivetd-signals".into())
+        .spawn(move || {
+            while let Ok(event) = signal_events.recv() {
+                if from_signals
+                    .send(control::MainEvent::Signal(event))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| format!("starting the signal thread: {e}"))?;
+    server.enable_control(inbox);
     server.configure(&loaded, true)?;
     if let Some(user) = &run_as {
         if let Some(warning) = user.become_user()? {
@@ -234,16 +265,23 @@ fn run(args: &Args) -> Result<(), String> {
 
     // The sender lives in a runtime task for the life of the process; if it is gone
     // there is nothing left to wait for.
+    let mut farewell = "shutting down";
     while let Ok(event) = events.recv() {
         match event {
-            Event::Reload => server.reload(),
-            Event::Stop(signal) => {
+            control::MainEvent::Signal(Event::Reload) => server.reload(),
+            control::MainEvent::Signal(Event::Stop(signal)) => {
                 info!(General, "received {signal} signal");
                 break;
             }
+            control::MainEvent::Command(job) => {
+                if let control::Flow::Stop(line) = control::run(&mut server, job) {
+                    farewell = line;
+                    break;
+                }
+            }
         }
     }
-    notice!(General, "shutting down");
+    notice!(General, "{farewell}");
     server.shutdown();
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     notice!(General, "exiting");

@@ -6,10 +6,14 @@
 //! reads the zone files that changed, builds a new engine around the new and the unchanged
 //! snapshots and swaps it in atomically. Queries in flight finish on the old engine, which
 //! is freed here once the query threads have let go of it.
+//!
+//! The served zones live in a [`Catalog`] that replication shares: a transfer or an expiry
+//! changes one zone there and publishes a new engine (and the replication service's zone
+//! table) the same way a reload does.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
 
 use conf::model::Config;
 use conf::{Diagnostic, Loaded, ParseOptions, RealFs, Severity};
@@ -23,8 +27,10 @@ use super::listeners::{Applied, Listeners};
 use super::load::ZoneStore;
 use super::log::{self, Category, error, info, notice};
 use super::pidfile::{self, PidFile};
+use super::querylog;
 use super::tcp::TcpSettings;
 use crate::answer::{Engine, Environment};
+use crate::xfr::{self, ZoneKey, ZoneSink, ZoneTable};
 
 /// How long a retired engine may stay in use by query threads before it is dropped anyway.
 const RETIRE_WAIT: Duration = Duration::from_secs(5);
@@ -50,15 +56,81 @@ pub struct Server {
     settings: Settings,
     shared: Arc<Shared>,
     listeners: Listeners,
-    zones: ZoneStore,
+    catalog: Arc<Catalog>,
+    replication: Arc<xfr::Service>,
     pid_file: Option<PidFile>,
     pid_path: Option<PathBuf>,
     directory: Option<PathBuf>,
+    runtime: Handle,
+    // The control channel (rndc) and the facts `rndc status` reports.
+    control: Option<super::control::Control>,
+    booted: SystemTime,
+    configured: SystemTime,
+    reload_failed: bool,
+}
+
+/// The served zones and what an engine is built from; shared with replication.
+pub struct Catalog {
+    shared: Arc<Shared>,
+    replication: Arc<xfr::Service>,
+    state: Mutex<CatalogState>,
+}
+
+struct CatalogState {
+    zones: ZoneStore,
+    config: Arc<Config>,
     /// The host facts the engine uses: host name, interface addresses (for `localhost`
     /// and `localnets`), and the cookie secret, kept across reloads so that the cookies
     /// clients hold stay good.
     environment: Environment,
-    runtime: Handle,
+}
+
+impl Catalog {
+    fn lock(&self) -> MutexGuard<'_, CatalogState> {
+        // A panic while holding the lock leaves the state as consistent as before it.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Builds the engine and the replication table from `state` and swaps them in.
+    fn publish(&self, state: &CatalogState) {
+        let served = state.zones.served(&state.config);
+        let mut engine = Engine::with_environment(&state.config, served, &state.environment);
+        let hook: Arc<dyn xfr::NotifyHook> = self.replication.clone();
+        engine.set_notify_hook(hook);
+        let table = ZoneTable::build(
+            &state.config,
+            state.environment.localhost.clone(),
+            state.environment.localnets.clone(),
+            |key| state.zones.zone(key),
+        );
+        self.replication.set_table(table);
+        let old = self.shared.engine.swap(Arc::new(engine));
+        retire(old);
+    }
+}
+
+impl ZoneSink for Catalog {
+    fn install(&self, key: &ZoneKey, zone: Arc<zones::zone::Zone>) {
+        let mut state = self.lock();
+        let file = state
+            .config
+            .views
+            .iter()
+            .filter(|v| v.name == key.view)
+            .flat_map(|v| v.zones.iter())
+            .find(|z| z.name.to_lowercase() == key.name && z.class == key.class)
+            .and_then(|z| z.file.clone());
+        state.zones.install(key, zone, file.as_deref());
+        self.publish(&state);
+    }
+
+    fn expire(&self, key: &ZoneKey) {
+        let mut state = self.lock();
+        state.zones.expire(key);
+        self.publish(&state);
+    }
 }
 
 impl Server {
@@ -68,24 +140,44 @@ impl Server {
         if let Ok(found) = interfaces::scan() {
             set_local_prefixes(&mut environment, &found);
         }
-        let engine = Engine::with_environment(
+        let port = settings.port.unwrap_or(loaded.config.options.port);
+        let replication = xfr::Service::new(runtime.clone(), &loaded.config.options, port);
+        let mut engine = Engine::with_environment(
             &loaded.config,
             ZoneStore::unloaded(&loaded.config),
             &environment,
         );
+        let hook: Arc<dyn xfr::NotifyHook> = replication.clone();
+        engine.set_notify_hook(hook);
         let tcp = TcpSettings::from_options(&loaded.config.options);
         let shared = Arc::new(Shared::new(engine, tcp));
+        let _ = shared.replication.set(Arc::clone(&replication));
         let listeners = Listeners::new(settings.workers, Arc::clone(&shared), runtime.clone());
+        let catalog = Arc::new(Catalog {
+            shared: Arc::clone(&shared),
+            replication: Arc::clone(&replication),
+            state: Mutex::new(CatalogState {
+                zones: ZoneStore::new(),
+                config: Arc::new(loaded.config.clone()),
+                environment,
+            }),
+        });
+        let sink: Arc<dyn ZoneSink> = catalog.clone();
+        replication.set_sink(Arc::downgrade(&sink));
         Self {
             settings,
             shared,
             listeners,
-            zones: ZoneStore::new(),
+            catalog,
+            replication,
             pid_file: None,
             pid_path: None,
             directory: None,
-            environment,
             runtime,
+            control: None,
+            booted: SystemTime::now(),
+            configured: SystemTime::now(),
+            reload_failed: false,
         }
     }
 
@@ -132,16 +224,37 @@ impl Server {
             self.directory = Some(options.directory.clone());
         }
 
+        if let Err(reason) = log::configure(&loaded.config) {
+            if starting {
+                error!(General, "checking logging configuration failed: {reason}");
+                return Err(format!("loading configuration: {reason}"));
+            }
+            error!(General, "configuring logging: {reason}");
+            return Err(reason);
+        }
+        if starting {
+            querylog::set_query_logging(querylog::configured(&loaded.config));
+        }
+        querylog::set_cookie_secrets(options, self.catalog.lock().environment.cookie_secret);
+
         let tcp = TcpSettings::from_options(options);
         self.shared.tcp_slots.resize(tcp.clients, &self.runtime);
         self.shared.tcp.store(Arc::new(tcp));
 
         let found = interfaces::scan().map_err(|e| format!("scanning interfaces: {e}"))?;
-        set_local_prefixes(&mut self.environment, &found);
+        set_local_prefixes(&mut self.catalog.lock().environment, &found);
         let plan = listen::plan(loaded, &found, self.settings.families, self.settings.port);
+        self.replication.set_options(
+            options,
+            self.settings.port.unwrap_or(options.port),
+            plan.endpoints.iter().map(|e| e.addr).collect(),
+        );
         let Applied { wanted, failed } = self.listeners.apply(&plan, tcp.backlog);
         if starting && wanted > 0 && failed == wanted {
             return Err("could not listen on any address".into());
+        }
+        if let Some(control) = &mut self.control {
+            control.apply(&loaded.config)?;
         }
 
         let pid_path = pidfile::configured_path(&options.pid_file);
@@ -165,25 +278,67 @@ impl Server {
     }
 
     /// Loads the zones of `config` (the changed ones, after the first time) and swaps the
-    /// new engine in.
+    /// new engine in; then brings replication in line (secondary tasks, NOTIFY for zones
+    /// whose serial rose).
     pub fn load_zones(&mut self, config: &Config) {
-        let update = self.zones.update(config, self.settings.workers);
-        let engine = Engine::with_environment(config, update.served, &self.environment);
-        let old = self.shared.engine.swap(Arc::new(engine));
-        retire(old);
-        log::debug!(
-            1,
-            Zoneload,
-            "{} zones read, {} failed, {} served with data",
-            update.loaded,
-            update.failed,
-            self.zones.len()
-        );
+        self.load_zones_where(config, &|_, _| true);
+    }
+
+    /// [`Self::load_zones`], reading only the zones `only` picks (by key, and whether the
+    /// zone has data now); the others keep what they serve.
+    pub fn load_zones_where(&mut self, config: &Config, only: &dyn Fn(&ZoneKey, bool) -> bool) {
+        let update = {
+            let mut state = self.catalog.lock();
+            let update = state
+                .zones
+                .update_where(config, self.settings.workers, only);
+            state.config = Arc::new(config.clone());
+            self.catalog.publish(&state);
+            log::debug!(
+                1,
+                Zoneload,
+                "{} zones read, {} failed, {} served with data",
+                update.loaded,
+                update.failed,
+                state.zones.len()
+            );
+            update
+        };
+        self.replication.sync_secondaries(config);
+        for (key, old) in &update.reloaded {
+            self.replication.loaded(key, *old);
+        }
     }
 
     /// Handles SIGHUP: everything that changed, or nothing when the configuration is bad.
     pub fn reload(&mut self) {
         info!(General, "received SIGHUP signal to reload zones");
+        let _ = self.reload_all();
+    }
+
+    /// Re-reads the configuration and the zone files that changed (SIGHUP, `rndc
+    /// reload`); on error (logged) nothing changes.
+    pub fn reload_all(&mut self) -> Result<(), String> {
+        let loaded = self.reread_config()?;
+        self.load_zones(&loaded.config);
+        info!(General, "reloading zones succeeded");
+        notice!(General, "all zones loaded");
+        notice!(General, "running");
+        Ok(())
+    }
+
+    /// Re-reads the configuration and loads only the zones new to it (`rndc reconfig`).
+    pub fn reconfig(&mut self) -> Result<(), String> {
+        let loaded = self.reread_config()?;
+        info!(General, "scheduled loading new zones");
+        self.load_zones_where(&loaded.config, &|_, held| !held);
+        info!(General, "any newly configured zones are now loaded");
+        notice!(General, "running");
+        Ok(())
+    }
+
+    /// Reads and applies the configuration; the first error (logged) when it fails.
+    fn reread_config(&mut self) -> Result<Loaded, String> {
         let loaded = match Self::read_config(&self.settings) {
             Ok(loaded) => loaded,
             Err(diagnostics) => {
@@ -192,22 +347,85 @@ impl Server {
                     .find(|d| d.severity == Severity::Error)
                     .map_or_else(|| "failure".to_owned(), |d| d.message.clone());
                 error!(General, "reloading configuration failed: {first}");
-                return;
+                self.reload_failed = true;
+                return Err(first);
             }
         };
         if let Err(e) = self.configure(&loaded, false) {
             error!(General, "reloading configuration failed: {e}");
-            return;
+            self.reload_failed = true;
+            return Err(e);
         }
         info!(General, "reloading configuration succeeded");
-        self.load_zones(&loaded.config);
-        info!(General, "reloading zones succeeded");
-        notice!(General, "all zones loaded");
-        notice!(General, "running");
+        self.reload_failed = false;
+        self.configured = SystemTime::now();
+        Ok(loaded)
     }
 
-    /// Closes the listeners and removes the pid file.
+    //------------ For the control channel ---------------------------------------
+
+    /// Opens the control channels of every configuration applied from now on; commands
+    /// go to `inbox`, to be run by [`super::control::run`] on the control thread.
+    pub fn enable_control(&mut self, inbox: std::sync::mpsc::Sender<super::control::MainEvent>) {
+        self.control = Some(super::control::Control::new(
+            self.runtime.clone(),
+            inbox,
+            Arc::clone(&self.replication),
+        ));
+    }
+
+    /// The command line's settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// What the query threads share.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// The replication service.
+    pub fn replication(&self) -> &Arc<xfr::Service> {
+        &self.replication
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.catalog.lock().config)
+    }
+
+    /// What is known of the data served for `key`.
+    pub fn zone_facts(&self, key: &ZoneKey) -> Option<super::load::ZoneFacts> {
+        self.catalog.lock().zones.facts(key)
+    }
+
+    /// Whether the zone `key` is loaded from a file that has not changed since; `None` when
+    /// it is not read from a file here.
+    pub fn zone_is_current(&self, key: &ZoneKey) -> Option<bool> {
+        let state = self.catalog.lock();
+        state.zones.is_current(&state.config, key)
+    }
+
+    /// Reads the zone `key` again from its file (if it changed).
+    pub fn reload_zone(&mut self, key: &ZoneKey) {
+        let config = self.config();
+        self.load_zones_where(&config, &|k, _| k == key);
+    }
+
+    /// When the server started and when its configuration was last applied, and whether
+    /// the last reload failed.
+    pub fn times(&self) -> (SystemTime, SystemTime, bool) {
+        (self.booted, self.configured, self.reload_failed)
+    }
+
+    //------------ End of the control channel's part -----------------------------
+
+    /// Closes the listeners, stops replication and removes the pid file.
     pub fn shutdown(&mut self) {
+        if let Some(control) = &mut self.control {
+            control.shutdown();
+        }
+        self.replication.shutdown();
         self.listeners.shutdown();
         self.pid_file = None;
     }

@@ -7,6 +7,9 @@
 //! `tcp-initial-timeout` (before the first) or `tcp-idle-timeout` (after one), or when an
 //! answer cannot be written within that time. At most `tcp-clients` connections are served
 //! at once; further ones wait in the listen queue until a slot frees.
+//!
+//! Zone transfer requests go to replication ([`crate::xfr`]), which writes the response
+//! messages on the same connection; the connection then goes on reading requests.
 
 use std::io;
 use std::net::SocketAddr;
@@ -24,7 +27,9 @@ use conf::model::ServerOptions;
 
 use super::Shared;
 use super::log::{debug, error, warning};
-use crate::answer::{Client, Transport, Workspace};
+use crate::answer::{Client, Engine, Outcome, Transport, Workspace};
+use crate::wire::Action;
+use crate::xfr::Served;
 
 /// Answers buffered before they are written even though more queries wait.
 const MAX_PENDING_OUTPUT: usize = 64 * 1024;
@@ -87,6 +92,19 @@ fn bounded(option: &str, value: u32, (min, max): (u32, u32)) -> u32 {
 pub struct Slots {
     semaphore: Arc<Semaphore>,
     limit: Mutex<usize>,
+    /// Connections open now and the most ever open at once, for `rndc status`.
+    open: Arc<std::sync::atomic::AtomicUsize>,
+    high_water: std::sync::atomic::AtomicUsize,
+}
+
+/// Counts one open connection while it lives.
+#[derive(Debug)]
+pub struct OpenConnection(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Slots {
@@ -95,7 +113,32 @@ impl Slots {
         Self {
             semaphore: Arc::new(Semaphore::new(limit)),
             limit: Mutex::new(limit),
+            open: Arc::default(),
+            high_water: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// Counts a connection as open until the guard drops.
+    pub fn opened(&self) -> OpenConnection {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = self.open.fetch_add(1, Relaxed) + 1;
+        self.high_water.fetch_max(now, Relaxed);
+        OpenConnection(Arc::clone(&self.open))
+    }
+
+    /// Connections open now.
+    pub fn in_use(&self) -> usize {
+        self.open.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The most connections open at once since start-up.
+    pub fn high_water(&self) -> usize {
+        self.high_water.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The quota.
+    pub fn limit(&self) -> usize {
+        self.limit.lock().map_or(0, |l| *l)
     }
 
     /// Changes the quota; connections above a lowered quota finish, and no new one is
@@ -170,8 +213,10 @@ async fn accept_loop(listener: TcpListener, local: SocketAddr, shared: Arc<Share
         match listener.accept().await {
             Ok((stream, peer)) => {
                 let shared = Arc::clone(&shared);
+                let open = shared.tcp_slots.opened();
                 tokio::spawn(async move {
                     let _permit = permit;
+                    let _open = open;
                     connection(stream, peer, local, &shared).await;
                 });
             }
@@ -213,14 +258,44 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
             break;
         }
         wait = shared.tcp.load().idle_timeout;
-        {
+        let deferred = {
             let engine = shared.engine.load();
-            if let Some(answer) = super::answer_guarded(&engine, &msg, &client, &mut ws) {
-                if let Ok(len) = u16::try_from(answer.len()) {
-                    out.extend_from_slice(&len.to_be_bytes());
-                    out.extend_from_slice(answer);
+            let deferred = match respond_guarded(&engine, &msg, &client, &mut ws) {
+                Some(Outcome::Reply(answer)) => {
+                    frame(&mut out, answer);
+                    None
                 }
+                Some(Outcome::Drop) | None => None,
+                Some(Outcome::Defer(deferred)) => Some(deferred),
+            };
+            match deferred {
+                Some(d) if d.action == Action::Transfer && shared.replication.get().is_some() => {
+                    Some(d)
+                }
+                Some(_) => {
+                    // NOTIFY and UPDATE: the engine answers them (NOTIFY for secondary
+                    // zones through replication's hook).
+                    if let Some(answer) = super::answer_guarded(&engine, &msg, &client, &mut ws) {
+                        frame(&mut out, answer);
+                    }
+                    None
+                }
+                None => None,
             }
+        };
+        if let (Some(deferred), Some(replication)) = (deferred, shared.replication.get()) {
+            // Answers to earlier pipelined queries go first, then the transfer.
+            if !out.is_empty() && !within(wait, write.write_all(&out)).await {
+                break;
+            }
+            out.clear();
+            let served = replication
+                .serve_transfer(deferred.view, &msg, &client, &mut write)
+                .await;
+            if served == Served::Abort {
+                break;
+            }
+            continue;
         }
         if out.len() >= MAX_PENDING_OUTPUT || !frame_buffered(reader.buffer()) {
             if !out.is_empty() && !within(wait, write.write_all(&out)).await {
@@ -235,6 +310,44 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
         "TCP connection from {} closed",
         super::listen::display(&peer)
     );
+}
+
+/// Appends `answer` with its length prefix.
+fn frame(out: &mut Vec<u8>, answer: &[u8]) {
+    if let Ok(len) = u16::try_from(answer.len()) {
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(answer);
+    }
+}
+
+/// [`Engine::respond`] with a panic (a bug) costing that one answer, as for queries.
+fn respond_guarded<'w>(
+    engine: &Engine,
+    msg: &[u8],
+    client: &Client,
+    ws: &'w mut Workspace,
+) -> Option<Outcome<'w>> {
+    let id = std::ptr::from_ref::<Workspace>(ws) as usize;
+    let answer = move || {
+        let ws = ws;
+        engine.respond(msg, client, ws)
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
+        Ok(outcome) => {
+            if super::querylog::enabled() && outcome != Outcome::Drop {
+                super::querylog::log(msg, client, id);
+            }
+            Some(outcome)
+        }
+        Err(_) => {
+            error!(
+                General,
+                "internal error answering {}; no answer sent",
+                super::listen::display(&client.addr)
+            );
+            None
+        }
+    }
 }
 
 /// Runs an I/O step with a deadline; whether it completed.

@@ -459,3 +459,157 @@ pub fn tool(name: &str, test: &str) -> Option<PathBuf> {
 pub fn rewrite(path: &Path, text: &str) {
     std::fs::write(path, text).expect("file written");
 }
+
+/// A named.conf in `dir` listening on 127.0.0.1 (on the port the tests pass with `-p`),
+/// with `extra` appended to the options and `zones` (whole `zone` statements) after them.
+pub fn write_conf_with_zones(dir: &Path, extra: &str, zones: &str) -> PathBuf {
+    let conf = format!(
+        "options {{\n\tdirectory \"{}\";\n\tpid-file none;\n\tsession-keyfile none;\n\tlisten-on {{ 127.0.0.1; }};\n\tlisten-on-v6 {{ none; }};\n\trecursion no;\n\tdnssec-validation no;\n{extra}}};\ncontrols {{ }};\n{zones}",
+        dir.display()
+    );
+    let path = dir.join("named.conf");
+    std::fs::write(&path, conf).expect("named.conf written");
+    path
+}
+
+/// Polls `name` A over UDP until the reply's rcode is `rcode`; whether it got there.
+pub fn wait_for_rcode(port: u16, name: &str, rcode: u16, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if ask(port, name, A).rcode() == rcode {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// Polls until `check` holds; whether it did within `limit`.
+pub fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// An AXFR (or other) request over TCP: writes `msg` and reads reply messages until one
+/// whose answer section ends with an SOA after the first (the end of a zone transfer), or
+/// one without answers, or the connection closes. Returns the replies.
+pub fn tcp_transfer(port: u16, msg: &[u8]) -> Vec<Reply> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("TCP connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout set");
+    let mut out = (msg.len() as u16).to_be_bytes().to_vec();
+    out.extend(msg);
+    stream.write_all(&out).expect("request written");
+    let mut replies = Vec::new();
+    let mut soas = 0;
+    loop {
+        let mut len = [0u8; 2];
+        if stream.read_exact(&mut len).is_err() {
+            break;
+        }
+        let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        stream.read_exact(&mut body).expect("reply");
+        let reply = decode(&body);
+        soas += reply.answer.iter().filter(|r| r.rtype == SOA).count();
+        let last = reply.answer.is_empty() || soas >= 2;
+        replies.push(reply);
+        if last {
+            break;
+        }
+    }
+    replies
+}
+
+/// A server started in the foreground without `-g` (`PROGRAM -f -c CONF -p PORT`), so that
+/// it logs through the configuration's `logging` statement; its standard output and error
+/// go to `DIR/PROGRAM.out`. Stopped when dropped.
+pub struct Foreground {
+    child: Child,
+    /// Where it writes standard output and error.
+    pub out: PathBuf,
+}
+
+impl Foreground {
+    /// Starts `program` in `dir` and waits until it answers an SOA query for `zone` over UDP.
+    pub fn start(program: &Path, dir: &Path, conf: &Path, port: u16, zone: &str) -> Self {
+        let name = program
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("server");
+        let out = dir.join(format!("{name}.out"));
+        let file = std::fs::File::create(&out).expect("output file");
+        let err = file.try_clone().expect("output file");
+        let child = Command::new(program)
+            .current_dir(dir)
+            .arg("-f")
+            .arg("-c")
+            .arg(conf)
+            .arg("-p")
+            .arg(port.to_string())
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(err)
+            .spawn()
+            .expect("server starts");
+        let mut server = Self { child, out };
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("{name} exited ({status}):\n{}", server.output());
+            }
+            let reply = udp_exchange_within(port, &query(1, zone, SOA), Duration::from_millis(200));
+            if reply.is_some() {
+                return server;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name} did not answer:\n{}",
+                server.output()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What it wrote to standard output and error.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.out).unwrap_or_default()
+    }
+}
+
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `msg` over UDP to 127.0.0.1#`port` and returns the reply, if one comes in `wait`.
+pub fn udp_exchange_within(port: u16, msg: &[u8], wait: Duration) -> Option<Vec<u8>> {
+    let socket = UdpSocket::bind("127.0.0.1:0").ok()?;
+    socket.set_read_timeout(Some(wait)).ok()?;
+    socket.send_to(msg, ("127.0.0.1", port)).ok()?;
+    let mut buf = vec![0u8; 65535];
+    let (n, _) = socket.recv_from(&mut buf).ok()?;
+    Some(buf[..n].to_vec())
+}
+
+/// The lines of the file at `path` (none when it does not exist).
+pub fn file_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,439 @@
+//! Replication: zone transfers in and out, NOTIFY in and out, and the refresh timers of
+//! secondary zones.
+//!
+//! # Design
+//!
+//! - [`message`] reads whole DNS messages (names decompressed, RDATA names too) and writes
+//!   the small requests replication sends.
+//! - [`outgoing`] serves AXFR and IXFR on the TCP listeners, to clients `allow-transfer`
+//!   admits, within `transfers-out` and `max-transfer-*-out`.
+//! - [`incoming`] is the client: the SOA query of a refresh, and the AXFR/IXFR stream read
+//!   into a whole zone or a list of changes ([`incoming::StreamReader`] holds the stream
+//!   rules and does no I/O).
+//! - [`secondary`] runs one tokio task per secondary zone: refresh, retry and expire
+//!   timers from the SOA within BIND's min/max limits, NOTIFY-triggered checks, the
+//!   transfer, saving the copy ([`persist`]), and handing the new snapshot over.
+//! - [`notify`] sends NOTIFY with BIND's retransmissions; incoming NOTIFY reaches
+//!   [`Service`] through the engine's [`NotifyHook`].
+//!
+//! The daemon owns the served zones. It gives the service a [`ZoneTable`] (every zone
+//! with its settings and current data) after every change, and takes new snapshots and
+//! expiries back through [`ZoneSink`]; the service never touches the engine itself.
+//!
+//! TSIG ([`keys`]): a signed transfer request is verified against its view's keys and
+//! answered signed; SOA queries, transfer requests and NOTIFY to a remote server are
+//! signed with the key its `primaries`/`also-notify` entry or `server` statement names,
+//! and every response to them is verified.
+
+mod control;
+pub mod incoming;
+pub mod keys;
+pub mod message;
+pub mod notify;
+pub mod outgoing;
+pub mod persist;
+pub mod secondary;
+pub mod table;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use conf::model::{Config, ServerOptions};
+use tokio::io::AsyncWrite;
+use tokio::runtime::Handle;
+use tokio::sync::{Semaphore, mpsc};
+use zones::serial::Serial;
+use zones::zone::Zone;
+
+use crate::answer::Client;
+use crate::daemon::listen::display;
+use crate::daemon::log::{error, info, notice};
+use crate::wire::Rcode;
+pub use control::Schedule;
+pub use outgoing::Served;
+use secondary::Command;
+pub use table::{ZoneInfo, ZoneKey, ZoneTable};
+
+/// Told of every NOTIFY for a zone the server does not serve as primary.
+pub trait NotifyHook: Send + Sync {
+    /// The rcode for `msg`, a NOTIFY for zone `zone` (wire form, as sent) in view `view`
+    /// from `client`, signed with the key named `key` (verified); queues the refresh it
+    /// asks for. Runs on query threads: must not block.
+    fn notify(
+        &self,
+        view: usize,
+        zone: &[u8],
+        msg: &[u8],
+        client: &Client,
+        key: Option<&str>,
+    ) -> Rcode;
+}
+
+/// Where the service hands what it learned back to the daemon.
+pub trait ZoneSink: Send + Sync {
+    /// Serves `zone` for `key` from now on (a transfer completed).
+    fn install(&self, key: &ZoneKey, zone: Arc<Zone>);
+    /// Stops serving data for `key`: it expired (queries get SERVFAIL).
+    fn expire(&self, key: &ZoneKey);
+}
+
+/// The replication service of a running server.
+pub struct Service {
+    runtime: Handle,
+    table: ArcSwap<ZoneTable>,
+    sink: OnceLock<Weak<dyn ZoneSink>>,
+    secondaries: Mutex<HashMap<ZoneKey, mpsc::Sender<Command>>>,
+    notify_rounds: Mutex<HashMap<ZoneKey, NotifyRound>>,
+    transfers_out: Arc<Semaphore>,
+    transfers_in: Arc<Semaphore>,
+    per_ns: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+    per_ns_limit: AtomicU32,
+    serial_query_rate: AtomicU32,
+    next_soa_query: tokio::sync::Mutex<tokio::time::Instant>,
+    port: AtomicU16,
+    listening: Mutex<Vec<SocketAddr>>,
+    activity: control::Activity,
+}
+
+/// When a zone's notifies were last sent, and whether another round waits.
+#[derive(Debug, Clone, Copy)]
+struct NotifyRound {
+    last: Instant,
+    queued: bool,
+}
+
+impl Service {
+    /// A service on `runtime` with the limits of `options`; NS targets are notified on
+    /// `port`.
+    pub fn new(runtime: Handle, options: &ServerOptions, port: u16) -> Arc<Self> {
+        Arc::new(Self {
+            runtime,
+            table: ArcSwap::from_pointee(ZoneTable::default()),
+            sink: OnceLock::new(),
+            secondaries: Mutex::new(HashMap::new()),
+            notify_rounds: Mutex::new(HashMap::new()),
+            transfers_out: Arc::new(Semaphore::new(options.transfers_out.max(1) as usize)),
+            transfers_in: Arc::new(Semaphore::new(options.transfers_in.max(1) as usize)),
+            per_ns: Mutex::new(HashMap::new()),
+            per_ns_limit: AtomicU32::new(options.transfers_per_ns.max(1)),
+            serial_query_rate: AtomicU32::new(options.serial_query_rate.max(1)),
+            next_soa_query: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            port: AtomicU16::new(port),
+            listening: Mutex::new(Vec::new()),
+            activity: control::Activity::default(),
+        })
+    }
+
+    /// Sets where new snapshots and expiries go (once).
+    pub fn set_sink(&self, sink: Weak<dyn ZoneSink>) {
+        let _ = self.sink.set(sink);
+    }
+
+    /// The zones as they are now.
+    pub fn table(&self) -> Arc<ZoneTable> {
+        self.table.load_full()
+    }
+
+    /// Replaces the zone table (after a reload, a transfer or an expiry).
+    pub fn set_table(&self, table: ZoneTable) {
+        self.table.store(Arc::new(table));
+    }
+
+    /// The server-wide settings a reload may change: the per-primary limit, the SOA query
+    /// rate, the notify port and the addresses this server answers on (never notified).
+    pub fn set_options(&self, options: &ServerOptions, port: u16, listening: Vec<SocketAddr>) {
+        self.per_ns_limit
+            .store(options.transfers_per_ns.max(1), Ordering::Relaxed);
+        self.serial_query_rate
+            .store(options.serial_query_rate.max(1), Ordering::Relaxed);
+        self.port.store(port, Ordering::Relaxed);
+        if let Ok(mut l) = self.listening.lock() {
+            *l = listening;
+        }
+    }
+
+    fn sink(&self) -> Option<Arc<dyn ZoneSink>> {
+        self.sink.get().and_then(Weak::upgrade)
+    }
+
+    /// Starts, reconfigures and stops the secondary zones' tasks to match the current
+    /// table; `config` only for the server-wide options.
+    pub fn sync_secondaries(self: &Arc<Self>, _config: &Config) {
+        let table = self.table();
+        let Ok(mut tasks) = self.secondaries.lock() else {
+            return;
+        };
+        let mut keep = HashMap::new();
+        for info in table.iter().filter(|i| i.is_secondary()) {
+            match tasks.remove(&info.key) {
+                Some(tx) if !tx.is_closed() => {
+                    let _ = tx.try_send(Command::Reconfigure(Arc::clone(&info.conf)));
+                    keep.insert(info.key.clone(), tx);
+                }
+                _ => {
+                    let tx = secondary::spawn(Arc::clone(self), info);
+                    keep.insert(info.key.clone(), tx);
+                }
+            }
+        }
+        for (_, gone) in tasks.drain() {
+            let _ = gone.try_send(Command::Stop);
+        }
+        *tasks = keep;
+    }
+
+    /// Says that `key` was loaded from its file (or kept) with `old` the serial served
+    /// before; notifies when the serial rose or the zone is new, as BIND does on load.
+    pub fn loaded(self: &Arc<Self>, key: &ZoneKey, old: Option<u32>) {
+        let table = self.table();
+        let Some(zone) = table.by_key(key).and_then(|i| i.zone.clone()) else {
+            return;
+        };
+        let rose = old.is_none_or(|o| Serial(zone.serial()).is_newer_than(Serial(o)));
+        if rose {
+            self.notify_zone(key);
+        }
+    }
+
+    /// Sends a round of NOTIFY for `key` (at most one round per `notify-delay`; a round
+    /// asked for sooner is sent when the delay has passed).
+    pub fn notify_zone(self: &Arc<Self>, key: &ZoneKey) {
+        let table = self.table();
+        let Some(info) = table.by_key(key) else {
+            return;
+        };
+        let delay = Duration::from_secs(u64::from(info.conf.notify_delay));
+        let wait = {
+            let Ok(mut rounds) = self.notify_rounds.lock() else {
+                return;
+            };
+            let now = Instant::now();
+            match rounds.get_mut(key) {
+                Some(round) if round.queued => return,
+                Some(round) if now < round.last + delay => {
+                    round.queued = true;
+                    round.last + delay - now
+                }
+                _ => {
+                    rounds.insert(
+                        key.clone(),
+                        NotifyRound {
+                            last: now,
+                            queued: false,
+                        },
+                    );
+                    Duration::ZERO
+                }
+            }
+        };
+        let service = Arc::clone(self);
+        let key = key.clone();
+        self.runtime.spawn(async move {
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+                if let Ok(mut rounds) = service.notify_rounds.lock() {
+                    rounds.insert(
+                        key.clone(),
+                        NotifyRound {
+                            last: Instant::now(),
+                            queued: false,
+                        },
+                    );
+                }
+            }
+            service.notify_round(&key).await;
+        });
+    }
+
+    async fn notify_round(self: &Arc<Self>, key: &ZoneKey) {
+        let table = self.table();
+        let Some(info) = table.by_key(key) else {
+            return;
+        };
+        let Some(zone) = info.zone.clone() else {
+            return;
+        };
+        let port = self.port.load(Ordering::Relaxed);
+        let listening = self.listening.lock().map(|l| l.clone()).unwrap_or_default();
+        let own = |a: SocketAddr| {
+            listening.iter().any(|l| {
+                l.port() == a.port()
+                    && (l.ip() == a.ip() || (l.ip().is_unspecified() && a.ip().is_loopback()))
+            })
+        };
+        let targets = notify::targets(&info.conf, &zone, port, &own);
+        if targets.is_empty() {
+            return;
+        }
+        info!(
+            Notify,
+            "zone {}: sending notifies (serial {})",
+            info.label,
+            zone.serial()
+        );
+        let source = |target: &SocketAddr| {
+            let s = if target.is_ipv4() {
+                info.conf.notify_source
+            } else {
+                info.conf.notify_source_v6
+            };
+            (!s.ip.is_unspecified() || s.port != 0).then(|| SocketAddr::new(s.ip, s.port))
+        };
+        let keys = table.view_keys(info.view);
+        let mut sends = Vec::new();
+        for target in targets {
+            let zone = Arc::clone(&zone);
+            let label = info.label.clone();
+            let source = source(&target);
+            let key = match keys.map(|k| k.for_remote(&notify::remote(&info.conf, target))) {
+                Some(Ok(key)) => key,
+                None => None,
+                Some(Err(e)) => {
+                    error!(Notify, "zone {label}: notify to {}: {e}", display(&target));
+                    continue;
+                }
+            };
+            sends.push(tokio::spawn(async move {
+                notify::send(target, source, &zone, &label, key.as_deref()).await
+            }));
+        }
+        for send in sends {
+            let _ = send.await;
+        }
+    }
+
+    /// Serves a transfer request (the engine deferred it) on a TCP connection.
+    pub async fn serve_transfer<W: AsyncWrite + Unpin>(
+        &self,
+        view: usize,
+        msg: &[u8],
+        client: &Client,
+        out: &mut W,
+    ) -> Served {
+        let table = self.table();
+        let quota = self.transfers_out.try_acquire().ok();
+        outgoing::serve(&table, view, msg, client.addr, client.local, quota, out).await
+    }
+
+    /// Waits for a slot among `transfers-in` and the primary's `transfers-per-ns`.
+    async fn transfer_slot(
+        &self,
+        primary: IpAddr,
+    ) -> Option<(
+        tokio::sync::OwnedSemaphorePermit,
+        tokio::sync::OwnedSemaphorePermit,
+    )> {
+        let per_ns = {
+            let mut map = self.per_ns.lock().ok()?;
+            let limit = self.per_ns_limit.load(Ordering::Relaxed) as usize;
+            Arc::clone(
+                map.entry(primary)
+                    .or_insert_with(|| Arc::new(Semaphore::new(limit))),
+            )
+        };
+        let _deferred = self.activity.deferred();
+        let one = Arc::clone(&self.transfers_in).acquire_owned().await.ok()?;
+        let two = per_ns.acquire_owned().await.ok()?;
+        Some((one, two))
+    }
+
+    /// Waits for the next slot of `serial-query-rate`.
+    async fn soa_query_slot(&self) {
+        let rate = self.serial_query_rate.load(Ordering::Relaxed).max(1);
+        let step = Duration::from_secs(1) / rate;
+        let at = {
+            let mut next = self.next_soa_query.lock().await;
+            let now = tokio::time::Instant::now();
+            let at = (*next).max(now);
+            *next = at + step;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// Stops every secondary task.
+    pub fn shutdown(&self) {
+        if let Ok(mut tasks) = self.secondaries.lock() {
+            for (_, tx) in tasks.drain() {
+                let _ = tx.try_send(Command::Stop);
+            }
+        }
+    }
+}
+
+impl NotifyHook for Service {
+    fn notify(
+        &self,
+        view: usize,
+        zone: &[u8],
+        msg: &[u8],
+        client: &Client,
+        key: Option<&str>,
+    ) -> Rcode {
+        let table = self.table.load();
+        let from = display(&client.addr);
+        let (client_key, signed) = key.map_or_else(
+            || (String::new(), String::new()),
+            |k| (format!("/key {k}"), format!(": TSIG '{k}'")),
+        );
+        let Some(info) = table.get(view, zone) else {
+            return Rcode::NOTAUTH;
+        };
+        let name = zones::master::message_name(&info.key.name);
+        if !info.is_secondary() {
+            return Rcode::REFUSED;
+        }
+        if !table.notify_allowed(info, client.addr, key) {
+            info!(
+                General,
+                "zone {}: refused notify from non-primary: {from}", info.label
+            );
+            return Rcode::REFUSED;
+        }
+        info!(
+            Notify,
+            "client @0x{:012x} {from}{client_key}: received notify for zone '{name}'{signed}",
+            message::random_u64() & 0x7fff_ffff_ffff
+        );
+        let serial = notify::notified_serial(msg, &info.key.name, info.key.class);
+        match serial {
+            Some(s)
+                if info
+                    .zone
+                    .as_ref()
+                    .is_some_and(|z| !Serial(s).is_newer_than(Serial(z.serial()))) =>
+            {
+                info!(
+                    General,
+                    "zone {}: notify from {from}: zone is up to date", info.label
+                );
+                return Rcode::NOERROR;
+            }
+            Some(s) => info!(
+                General,
+                "zone {}: notify from {from}: serial {s}", info.label
+            ),
+            None => info!(
+                General,
+                "zone {}: notify from {from}: no serial", info.label
+            ),
+        }
+        let sent = self.secondaries.lock().ok().and_then(|tasks| {
+            tasks
+                .get(&info.key)
+                .map(|tx| tx.try_send(Command::Notify { from: client.addr }))
+        });
+        if !matches!(sent, Some(Ok(()))) {
+            notice!(
+                General,
+                "zone {}: notify from {from}: refresh in progress, refresh check queued",
+                info.label
+            );
+        }
+        Rcode::NOERROR
+    }
+}

@@ -1,0 +1,243 @@
+//! Rivet as a primary: a real BIND 9.18 secondary told by `also-notify` and kept current
+//! after a reload, `allow-transfer` refusing an address, and a chain of three rivetd
+//! passing a change along by NOTIFY.
+
+mod rivetd_common;
+
+use std::net::Ipv4Addr;
+use std::path::Path;
+use std::time::Duration;
+
+use rivetd_common::{
+    A, PATIENCE, Rivetd, SOA, decode, free_port, query, rewrite, tcp_transfer, tool, udp_exchange,
+    wait_for_a, write_conf_with_zones,
+};
+use tests::answers::Named;
+
+const FORMERR: u16 = 1;
+const REFUSED: u16 = 5;
+const AXFR: u16 = 252;
+
+fn ip(last: u8) -> Ipv4Addr {
+    Ipv4Addr::new(192, 0, 2, last)
+}
+
+fn zone(origin: &str, serial: u32, www: Ipv4Addr) -> String {
+    format!(
+        "$ORIGIN {origin}.\n$TTL 300\n@ IN SOA ns1 hostmaster {serial} 3600 600 86400 60\n\
+         @ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A {www}\n"
+    )
+}
+
+/// A primary for `example.test` notifying `notify_port` (explicitly, without delay).
+fn primary_conf(dir: &Path, notify_port: u16, allow: &str) -> std::path::PathBuf {
+    rewrite(
+        &dir.join("example.test.db"),
+        &zone("example.test", 1, ip(1)),
+    );
+    write_conf_with_zones(
+        dir,
+        "",
+        &format!(
+            "zone \"example.test\" {{ type primary; file \"example.test.db\"; notify explicit; \
+             notify-delay 0; also-notify {{ 127.0.0.1 port {notify_port}; }}; \
+             allow-transfer {{ {allow} }}; }};\n"
+        ),
+    )
+}
+
+/// A secondary of `example.test` from `primary_port`, notifying `notify_port` if given.
+fn secondary_conf(dir: &Path, primary_port: u16, notify_port: Option<u16>) -> std::path::PathBuf {
+    let notify = notify_port.map_or_else(
+        || "notify no;".to_owned(),
+        |p| format!("notify explicit; notify-delay 0; also-notify {{ 127.0.0.1 port {p}; }};"),
+    );
+    write_conf_with_zones(
+        dir,
+        "",
+        &format!(
+            "zone \"example.test\" {{ type secondary; file \"example.test.saved\"; \
+             masterfile-format text; primaries {{ 127.0.0.1 port {primary_port}; }}; {notify} }};\n"
+        ),
+    )
+}
+
+#[test]
+fn rivet_primary_notifies_bind_secondary_after_a_reload() {
+    let Some(named) = tool("named", "xfr_rivet_primary") else {
+        return;
+    };
+    let rivet_dir = tempfile::tempdir().expect("dir");
+    let bind_dir = tempfile::tempdir().expect("dir");
+    let (rivet_port, bind_port) = (free_port(), free_port());
+    let conf = primary_conf(rivet_dir.path(), bind_port, "127.0.0.1;");
+    let rivet = Rivetd::start(&conf, rivet_port, &[]);
+    secondary_conf(bind_dir.path(), rivet_port, None);
+    let bind = Named::start(&named, bind_dir.path(), bind_port, "example.test").expect("BIND");
+    assert!(
+        wait_for_a(bind_port, "www.example.test", &[ip(1)], PATIENCE),
+        "BIND did not transfer:\n{}\n{}",
+        bind.log_text(),
+        rivet.log()
+    );
+
+    rewrite(
+        &rivet_dir.path().join("example.test.db"),
+        &zone("example.test", 2, ip(2)),
+    );
+    assert!(rivet.reload());
+    assert!(
+        wait_for_a(
+            bind_port,
+            "www.example.test",
+            &[ip(2)],
+            Duration::from_secs(10)
+        ),
+        "BIND did not follow the reload:\n{}\n{}",
+        bind.log_text(),
+        rivet.log()
+    );
+    assert!(rivet.count("zone example.test/IN: sending notifies (serial 2)") == 1);
+    assert!(
+        bind.log_text()
+            .contains("received notify for zone 'example.test'")
+    );
+    assert!(bind.log_text().contains("transferred serial 2"));
+}
+
+#[test]
+fn allow_transfer_refuses_other_addresses_and_udp_axfr_is_formerr() {
+    let dir = tempfile::tempdir().expect("dir");
+    rewrite(
+        &dir.path().join("open.test.db"),
+        &zone("open.test", 3, ip(3)),
+    );
+    rewrite(
+        &dir.path().join("closed.test.db"),
+        &zone("closed.test", 4, ip(4)),
+    );
+    let conf = write_conf_with_zones(
+        dir.path(),
+        "\tnotify no;\n",
+        "zone \"open.test\" { type primary; file \"open.test.db\"; allow-transfer { 127.0.0.1; }; };\n\
+         zone \"closed.test\" { type primary; file \"closed.test.db\"; allow-transfer { !127.0.0.1; any; }; };\n",
+    );
+    let port = free_port();
+    let rivet = Rivetd::start(&conf, port, &[]);
+
+    let replies = tcp_transfer(port, &query(1, "open.test", AXFR));
+    let records: Vec<_> = replies.iter().flat_map(|r| r.answer.clone()).collect();
+    assert_eq!(records.len(), 5, "SOA, NS, two A, SOA");
+    assert_eq!(records.first().map(|r| r.rtype), Some(SOA));
+    assert_eq!(records.last().map(|r| r.rtype), Some(SOA));
+    assert!(
+        records
+            .iter()
+            .any(|r| r.rtype == A && r.rdata == [192, 0, 2, 3])
+    );
+    assert!(replies.iter().all(|r| r.aa() && r.rcode() == 0));
+
+    let refused = tcp_transfer(port, &query(2, "closed.test", AXFR));
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].rcode(), REFUSED);
+    assert!(refused[0].answer.is_empty());
+    assert!(rivet.wait_for_log("zone transfer 'closed.test/AXFR/IN' denied", 1, PATIENCE));
+
+    let udp = decode(&udp_exchange(port, &query(3, "open.test", AXFR)));
+    assert_eq!(udp.rcode(), FORMERR);
+}
+
+#[test]
+fn a_change_travels_down_a_chain_of_three_rivetd_by_notify() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
+    let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let first = primary_conf(dirs[0].path(), ports[1], "127.0.0.1;");
+    let second = secondary_conf(dirs[1].path(), ports[0], Some(ports[2]));
+    let third = secondary_conf(dirs[2].path(), ports[1], None);
+    let a = Rivetd::start(&first, ports[0], &[]);
+    let b = Rivetd::start(&second, ports[1], &[]);
+    let c = Rivetd::start(&third, ports[2], &[]);
+    assert!(
+        wait_for_a(ports[2], "www.example.test", &[ip(1)], PATIENCE),
+        "the end of the chain has no data:\n{}\n{}",
+        b.log(),
+        c.log()
+    );
+
+    rewrite(
+        &dirs[0].path().join("example.test.db"),
+        &zone("example.test", 2, ip(2)),
+    );
+    assert!(a.reload());
+    assert!(
+        wait_for_a(
+            ports[2],
+            "www.example.test",
+            &[ip(2)],
+            Duration::from_secs(10)
+        ),
+        "the change did not reach the end of the chain:\n{}\n{}\n{}",
+        a.log(),
+        b.log(),
+        c.log()
+    );
+    assert!(b.count("received notify for zone 'example.test'") >= 1);
+    assert!(c.count("received notify for zone 'example.test'") >= 1);
+    assert!(b.count("sending notifies (serial 2)") == 1);
+    assert!(c.count("transferred serial 2") == 1);
+}
+
+#[test]
+fn ixfr_from_differences_serves_bind_an_incremental_transfer() {
+    let Some(named) = tool("named", "xfr_rivet_primary") else {
+        return;
+    };
+    let rivet_dir = tempfile::tempdir().expect("dir");
+    let bind_dir = tempfile::tempdir().expect("dir");
+    let (rivet_port, bind_port) = (free_port(), free_port());
+    rewrite(
+        &rivet_dir.path().join("example.test.db"),
+        &zone("example.test", 1, ip(1)),
+    );
+    let conf = write_conf_with_zones(
+        rivet_dir.path(),
+        "",
+        &format!(
+            "zone \"example.test\" {{ type primary; file \"example.test.db\"; notify explicit; \
+             notify-delay 0; also-notify {{ 127.0.0.1 port {bind_port}; }}; \
+             ixfr-from-differences yes; }};\n"
+        ),
+    );
+    let rivet = Rivetd::start(&conf, rivet_port, &[]);
+    secondary_conf(bind_dir.path(), rivet_port, None);
+    let bind = Named::start(&named, bind_dir.path(), bind_port, "example.test").expect("BIND");
+    assert!(wait_for_a(
+        bind_port,
+        "www.example.test",
+        &[ip(1)],
+        PATIENCE
+    ));
+
+    rewrite(
+        &rivet_dir.path().join("example.test.db"),
+        &zone("example.test", 2, ip(2)),
+    );
+    assert!(rivet.reload());
+    assert!(
+        wait_for_a(
+            bind_port,
+            "www.example.test",
+            &[ip(2)],
+            Duration::from_secs(10)
+        ),
+        "BIND did not follow the reload:\n{}\n{}",
+        bind.log_text(),
+        rivet.log()
+    );
+    assert!(
+        rivet.count("IXFR started (serial 1 -> 2)") == 1,
+        "not served from the journal:\n{}",
+        rivet.log()
+    );
+    assert!(rivet_dir.path().join("example.test.db.jnl").exists());
+}
