@@ -599,11 +599,21 @@ impl Secondary {
         Attempt::Done
     }
 
-    /// Saves, serves and announces a new copy.
+    /// Serves, announces and saves a new copy.
+    ///
+    /// The copy is served before it is written out, as BIND serves a transferred zone and
+    /// dumps it afterwards: writing a large zone takes longer than building it, and until
+    /// the new file is renamed into place the old one stays whole on disk.
     async fn install(&mut self, zone: Arc<Zone>) {
+        self.zone = Some(Arc::clone(&zone));
+        if let Some(sink) = self.service.sink() {
+            let key = self.key.clone();
+            let serving = Arc::clone(&zone);
+            let _ = tokio::task::spawn_blocking(move || sink.install(&key, serving)).await;
+        }
+        self.service.notify_zone(&self.key);
         if let Some(file) = self.conf.file.clone() {
-            let saving = Arc::clone(&zone);
-            let saved = tokio::task::spawn_blocking(move || persist::save(&saving, &file)).await;
+            let saved = tokio::task::spawn_blocking(move || persist::save(&zone, &file)).await;
             match saved {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => error!(
@@ -618,12 +628,6 @@ impl Secondary {
                 Err(_) => {}
             }
         }
-        self.zone = Some(Arc::clone(&zone));
-        if let Some(sink) = self.service.sink() {
-            let key = self.key.clone();
-            let _ = tokio::task::spawn_blocking(move || sink.install(&key, zone)).await;
-        }
-        self.service.notify_zone(&self.key);
     }
 
     fn completed(&self, from: &str, counts: Counts, serial: u32, start: std::time::Instant) {
