@@ -241,3 +241,66 @@ fn ixfr_from_differences_serves_bind_an_incremental_transfer() {
     );
     assert!(rivet_dir.path().join("example.test.db.jnl").exists());
 }
+
+#[test]
+fn max_journal_size_trims_the_journal_and_ixfr_falls_back_to_axfr() {
+    let Some(dig) = tool("dig", "max_journal_size_trims_the_journal") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let db = dir.path().join("example.test.db");
+    rewrite(&db, &zone("example.test", 1, ip(1)));
+    let conf = write_conf_with_zones(
+        dir.path(),
+        "",
+        "zone \"example.test\" { type primary; file \"example.test.db\"; notify no; \
+         ixfr-from-differences yes; max-journal-size 600; };\n",
+    );
+    let rivet = Rivetd::start(&conf, port, &[]);
+    let journal = dir.path().join("example.test.db.jnl");
+    let mut sizes = Vec::new();
+    for serial in 2..=6u8 {
+        rewrite(&db, &zone("example.test", u32::from(serial), ip(serial)));
+        assert!(rivet.reload(), "{}", rivet.log());
+        sizes.push(std::fs::metadata(&journal).expect("journal written").len());
+    }
+    assert!(
+        sizes.iter().all(|&s| s <= 600),
+        "journal sizes {sizes:?}:\n{}",
+        rivet.log()
+    );
+    assert!(
+        rivet.count("oldest transaction") > 0,
+        "nothing trimmed:\n{}",
+        rivet.log()
+    );
+    // Serial 1 is no longer in the journal: the answer is the whole zone.
+    let ixfr = |from: u32| {
+        let out = std::process::Command::new(&dig)
+            .args(["@127.0.0.1", "-p", &port.to_string(), "+tcp", "+nocookie"])
+            .arg(format!("IXFR={from}"))
+            .arg("example.test")
+            .output()
+            .expect("dig runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let full = ixfr(1);
+    assert!(
+        full.contains("www.example.test.\t300\tIN\tA\t192.0.2.6"),
+        "{full}"
+    );
+    assert!(
+        rivet.count("IXFR version not in journal, falling back to AXFR") == 1,
+        "{}",
+        rivet.log()
+    );
+    // The newest transaction is still there: from serial 5 it is an increment.
+    let increment = ixfr(5);
+    assert!(increment.contains("192.0.2.5"), "{increment}");
+    assert!(
+        rivet.count("IXFR started (serial 5 -> 6)") == 1,
+        "{}",
+        rivet.log()
+    );
+}

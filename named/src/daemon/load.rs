@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use conf::model::{Config, MasterFormat, View, ZoneKind};
+use conf::model::{Config, JournalSize, MasterFormat, View, ZoneKind};
 use zones::master::{self, Checks, ParseOptions};
 use zones::zone::{CheckOptions, Mode, Rejection, Zone, ZoneError};
 use zones::{Class, Diagnostic, Name};
@@ -118,6 +118,8 @@ struct Job {
     /// The journal a reload records its differences in (`ixfr-from-differences` on a
     /// primary).
     journal: Option<PathBuf>,
+    /// `max-journal-size`.
+    journal_size: JournalSize,
 }
 
 /// Why a zone file did not load.
@@ -242,6 +244,7 @@ impl ZoneStore {
                         jobs.push(Job {
                             key,
                             view: index,
+                            journal_size: zone.max_journal_size,
                             label,
                             recipe,
                             stamp,
@@ -290,7 +293,7 @@ impl ZoneStore {
                         let old_serial = old.as_ref().map(|h| h.zone.serial());
                         let journaled = match (&job.journal, &old) {
                             (Some(path), Some(held)) => {
-                                journal_differences(&job.label, path, &held.zone, &zone)
+                                journal_differences(job, path, &held.zone, &zone)
                             }
                             _ => Ok(()),
                         };
@@ -520,8 +523,9 @@ fn job_for(config: &Config, zone: &conf::model::Zone, label: &str) -> Option<Rec
 /// file in the zone's journal, so that IXFR can send it. A new serial that is not above
 /// the old one (RFC 1982) fails the load, as in BIND; so does a journal that cannot be
 /// written.
-fn journal_differences(label: &str, path: &Path, old: &Zone, new: &Zone) -> Result<(), ()> {
+fn journal_differences(job: &Job, path: &Path, old: &Zone, new: &Zone) -> Result<(), ()> {
     use zones::diff::Diff;
+    let label = job.label.as_str();
     use zones::journal::Journal;
     let diff = match Diff::between(old, new) {
         Ok(diff) => diff,
@@ -553,7 +557,18 @@ fn journal_differences(label: &str, path: &Path, old: &Zone, new: &Zone) -> Resu
         if journal.last_serial().is_some_and(|last| last != from) {
             journal = Journal::create(path, new.origin(), new.class())?;
         }
-        journal.append(&diff)
+        journal.append(&diff)?;
+        let limit = journal_limit(job.journal_size, &job.recipe.file);
+        let dropped = journal.trim(limit, None)?;
+        if dropped > 0 {
+            info!(
+                Zoneload,
+                "{label}: journal {}: {dropped} oldest transaction{} dropped to stay within max-journal-size ({limit} bytes)",
+                path.display(),
+                if dropped == 1 { "" } else { "s" }
+            );
+        }
+        Ok(())
     });
     written.map_err(|e| {
         error!(
@@ -562,6 +577,19 @@ fn journal_differences(label: &str, path: &Path, old: &Zone, new: &Zone) -> Resu
             path.display()
         );
     })
+}
+
+/// The size `max-journal-size` allows a journal: BIND's default is twice the size of the
+/// zone (here, of its file), and no journal grows past 2 GiB.
+fn journal_limit(setting: JournalSize, zone_file: &Path) -> u64 {
+    const CAP: u64 = 2 << 30;
+    match setting {
+        JournalSize::Bytes(bytes) => bytes.min(CAP),
+        JournalSize::Unlimited => CAP,
+        JournalSize::Default => std::fs::metadata(zone_file)
+            .map_or(CAP, |m| m.len().saturating_mul(2))
+            .min(CAP),
+    }
 }
 
 /// Whether `file` starts with the header of BIND's raw format (format 2, version 0 or 1).
