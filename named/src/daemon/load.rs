@@ -559,7 +559,9 @@ fn journal_differences(job: &Job, path: &Path, old: &Zone, new: &Zone) -> Result
         }
         journal.append(&diff)?;
         let limit = journal_limit(job.journal_size, &job.recipe.file);
-        let dropped = journal.trim(limit, None)?;
+        // The newest transaction always stays, so that the secondaries one version behind
+        // get an increment however small the limit.
+        let dropped = journal.trim(limit, Some(from))?;
         if dropped > 0 {
             info!(
                 Zoneload,
