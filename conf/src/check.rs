@@ -55,6 +55,29 @@ const CATEGORIES: &[&str] = &[
     "unmatched",
 ];
 
+/// Warns where a view (or the configuration without views) has recursion on without
+/// forwarders: Rivet does not resolve iteratively. Run after the other checks, so its
+/// warning comes last.
+pub fn iteration(doc: &Document) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        root: &doc.root,
+        options: doc.root.get("options").and_then(Node::as_map),
+        acls: AclCompiler::new(&doc.root),
+        out: Vec::new(),
+        dns_port: 53,
+        files: HashMap::new(),
+        inview: HashMap::new(),
+    };
+    let views = doc.root.get_all("view");
+    if views.is_empty() {
+        c.check_iteration(None);
+    }
+    for view in views {
+        c.check_iteration(view.as_map());
+    }
+    c.out
+}
+
 /// Runs the checks; an empty result (or warnings only) means the configuration is valid.
 pub fn check(doc: &Document) -> Vec<Diagnostic> {
     let mut c = Checker {
@@ -620,6 +643,50 @@ impl<'a> Checker<'a> {
                 self.check_source(v.get(name), name);
             }
         }
+    }
+
+    /// Recursion (on by default) without forwarders asks for iterative resolution from
+    /// the root hints, which Rivet does not offer: said once per view, at the
+    /// `recursion` clause, else the `options` statement, else the first statement.
+    fn check_iteration(&mut self, view: Option<&'a Map>) {
+        let recursion = self.view_get(view, "recursion");
+        if recursion.and_then(Node::as_bool) == Some(false)
+            || self.view_get(view, "forwarders").is_some()
+        {
+            return;
+        }
+        let zones = view.map_or_else(|| self.root.get_all("zone"), |v| v.get_all("zone"));
+        let forward_zone = zones.iter().any(|z| {
+            z.as_map()
+                .and_then(|m| m.get("type"))
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("forward"))
+        });
+        if forward_zone {
+            return;
+        }
+        let loc = recursion.map(|n| n.loc.clone()).or_else(|| {
+            self.root
+                .entry("options")
+                .or_else(|| self.root.entries.first())
+                .and_then(|e| e.locs.first().cloned())
+        });
+        let Some(loc) = loc else {
+            return;
+        };
+        let why = if recursion.is_some() {
+            "'recursion yes;' with"
+        } else {
+            "recursion is on by default; with"
+        };
+        self.warning(
+            &loc,
+            format!(
+                "{why} no 'forwarders': iterative resolution from the root hints is not \
+                 implemented by Rivet and is ignored; names outside the served zones are \
+                 refused (set 'recursion no;' or configure 'forwarders')"
+            ),
+        );
     }
 
     fn check_forward(&mut self, map: &Map, global: Option<&Node>) -> bool {

@@ -112,6 +112,7 @@ fn finish(document: Document, diagnostics: &mut Vec<Diagnostic>) -> Result<Loade
         });
     }
     diagnostics.extend(support::review(&document));
+    diagnostics.extend(check::iteration(&document));
     if has_error(diagnostics) {
         return Err(LoadError {
             diagnostics: std::mem::take(diagnostics),

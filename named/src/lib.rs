@@ -3,6 +3,7 @@
 pub mod answer;
 pub mod checkzone;
 pub mod daemon;
+pub mod forward;
 pub mod tsig;
 
 pub mod wire;

@@ -17,11 +17,12 @@ use super::plan::Plan;
 use super::query::{Answered, Ctx};
 use super::ratelimit::RateLimiter;
 use super::zoneset::{ZoneEntry, ZoneSet};
+use crate::forward::{Answer as ForwardedAnswer, Forwarder, ViewForwarding};
 use crate::tsig::{self, KeyRing, Verified, VerifyError};
 use crate::wire::chaos::{self, ChaosConfig};
 use crate::wire::cookie::{self, Secret};
 use crate::wire::edns::{CookieSource, EdnsConfig, OptRecord};
-use crate::wire::header::{FLAG_AA, FLAG_AD, FLAG_RD};
+use crate::wire::header::{FLAG_AA, FLAG_AD, FLAG_RA, FLAG_RD};
 use crate::wire::query::{Action, ParseOptions, Refusal, ReplyOpt, Request, Verdict};
 use crate::wire::response::{ResponseWriter, RrsetHead, Section, refusal_opt};
 use crate::wire::{Compressor, MAX_MESSAGE, Rcode};
@@ -77,6 +78,8 @@ pub struct Workspace {
     room: usize,
     /// A signed response (the response copied, its TSIG appended).
     signed: Vec<u8>,
+    /// The forwarders' answer to the next query, which the engine deferred.
+    forwarded: Option<Arc<ForwardedAnswer>>,
 }
 
 impl Workspace {
@@ -90,7 +93,14 @@ impl Workspace {
             verified: None,
             room: 0,
             signed: Vec::new(),
+            forwarded: None,
         }
+    }
+
+    /// Gives the next query the answer the forwarders sent for it (the engine deferred
+    /// it with [`Action::Query`]); the reply is rendered from it instead of the cache.
+    pub fn set_forwarded(&mut self, answer: Arc<ForwardedAnswer>) {
+        self.forwarded = Some(answer);
     }
 
     /// The verified TSIG of the request last handled, when it was signed.
@@ -169,6 +179,8 @@ pub(crate) struct ViewEngine {
     pub(crate) zones: ZoneSet,
     /// The keys signed requests are verified with: the view's, then the top-level ones.
     keys: KeyRing,
+    /// Forwarding and the cache, when the view offers recursion.
+    forward: Option<ViewForwarding>,
 }
 
 /// The client as the ACLs see it.
@@ -227,6 +239,7 @@ impl Engine {
                 max_udp_size: size(v.options.max_udp_size),
                 nocookie_udp_size: size(v.options.nocookie_udp_size),
                 zones: ZoneSet::default(),
+                forward: None,
             })
             .collect();
         let mut zone_count = 0;
@@ -267,6 +280,7 @@ impl Engine {
             nocookie_udp_size: size(global.nocookie_udp_size),
             zones: ZoneSet::default(),
             keys: KeyRing::new(&config.keys).unwrap_or_default(),
+            forward: None,
         };
         let opts = &config.options;
         let text = |identity: &Identity, default: Option<&str>| -> Option<Box<[u8]>> {
@@ -307,6 +321,22 @@ impl Engine {
     /// rcode (it must not block: it runs on query threads).
     pub fn set_notify_hook(&mut self, hook: Arc<dyn crate::xfr::NotifyHook>) {
         self.notify_hook = Some(hook);
+    }
+
+    /// Gives each view of `config` that offers recursion its forwarding settings and
+    /// its cache from `forwarder` (caches outlive engines).
+    pub fn attach_forwarding(&mut self, config: &Config, forwarder: &Forwarder) {
+        for (view, conf_view) in self.views.iter_mut().zip(&config.views) {
+            let bytes = crate::forward::cache_bytes(conf_view.options.max_cache_size);
+            let cache = forwarder.cache_for(&conf_view.name, bytes);
+            view.forward = ViewForwarding::for_view(conf_view, cache);
+        }
+        forwarder.retain_views(config);
+    }
+
+    /// The forwarding settings of view `view` (an index in `config.views`).
+    pub fn forwarding(&self, view: usize) -> Option<&ViewForwarding> {
+        self.views.get(view).and_then(|v| v.forward.as_ref())
     }
 
     /// Zones the engine serves (for logs and tests).
@@ -681,8 +711,48 @@ impl Engine {
         }
         let (no_authority, no_additional) = minimal(view, rd, qtype, tcp, small_udp);
         let access = self.access(client, key);
+        // Recursion (forwarding) is offered to this client: RA on every answer, and
+        // names outside the served zones come from the cache or the forwarders.
+        let recursion = view.forward.as_ref().filter(|f| {
+            access.allows(&f.allow_recursion, false)
+                && access.allows(&f.allow_recursion_on, true)
+                && access.allows(&f.allow_query_cache, false)
+                && access.allows(&f.allow_query_cache_on, true)
+        });
+        // Only views that forward pay for this second zone lookup.
+        let outside = view.forward.is_some()
+            && view.index.is_some()
+            && view.zones.find(question.name(), false).is_none();
+        let forwarded = ws.forwarded.take();
+        let cached = match recursion {
+            Some(f) if outside => {
+                let now = crate::forward::cache::now();
+                let lower = question.lower_name();
+                match forwarded.filter(|_| rd) {
+                    Some(answer) => Some(answer),
+                    None => match f.cache.get(lower, qtype, question.qclass, now) {
+                        Some(answer) => Some(answer),
+                        None if rd && f.route(lower).servers.is_empty() => {
+                            Some(Arc::new(ForwardedAnswer::servfail()))
+                        }
+                        None if rd => {
+                            return Step::Defer(Deferred {
+                                action: Action::Query,
+                                view: view.index.unwrap_or(usize::MAX),
+                            });
+                        }
+                        None => None,
+                    },
+                }
+            }
+            _ => None,
+        };
+        // BIND refuses names outside its zones to clients denied recursion with the
+        // extended error Prohibited.
+        let denied = view.forward.is_some() && recursion.is_none() && outside;
+        let ra = recursion.is_some();
         ws.plan.clear();
-        let answered = if view.index.is_none() {
+        let answered = if view.index.is_none() || cached.is_some() {
             None
         } else {
             let ctx = Ctx {
@@ -721,7 +791,10 @@ impl Engine {
             .saturating_sub(ws.room);
         let source = self.cookie_source(client, now);
         let opt = edns.map(|e| OptRecord::answer(&e, &config, tcp, source.as_ref()));
-        let ede = answered.and_then(|a| a.ede).filter(|_| opt.is_some());
+        let ede = answered
+            .and_then(|a| a.ede)
+            .or(denied.then_some(Ede::Prohibited))
+            .filter(|_| opt.is_some());
         let question = ws.request.question().cloned().unwrap_or_default();
         let chaos_texts = ChaosConfig {
             version: self.version.as_deref(),
@@ -736,7 +809,17 @@ impl Engine {
             let mut w = ResponseWriter::new(&mut ws.out, &mut ws.comp, limit, &header, opt)?;
             let reserved = ede.is_some_and(|e| w.reserve(ede_len(e)));
             w.question(question.name(), question.qtype, question.qclass)?;
+            w.set_flags(FLAG_RA, ra);
             match answered {
+                None if cached.is_some() => {
+                    if let Some(answer) = &cached {
+                        crate::forward::render::write(
+                            &mut w,
+                            answer,
+                            crate::forward::cache::now(),
+                        )?;
+                    }
+                }
                 None => {
                     chaos::answer(&mut w, &question, &chaos_texts, !no_authority)?;
                 }
@@ -814,6 +897,8 @@ impl Engine {
             .and_then(|(v, q)| v.zones.exact(q.name()));
         let soa = question.is_some_and(|q| q.qtype == RType::SOA);
         let (rcode, aa) = match deferred.action {
+            // A forwarding miss: `handle` does not wait for forwarders.
+            Action::Query => (Rcode::SERVFAIL, false),
             Action::Notify | Action::Update if !soa => (Rcode::FORMERR, false),
             _ if zone.is_none() => (Rcode::NOTAUTH, false),
             Action::Notify if zone.is_some_and(|z| z.primary) => (Rcode::NOERROR, true),

@@ -27,8 +27,12 @@
 //! Zone transfers, NOTIFY and UPDATE belong to the replication code: [`Engine::respond`]
 //! hands them back as [`Outcome::Defer`], and [`Engine::handle`] answers them as BIND
 //! does for primary zones without those services (NOTIFY NOERROR, UPDATE REFUSED, AXFR
-//! over UDP FORMERR, other transfers REFUSED). Recursion is not offered, so RA is never
-//! set.
+//! over UDP FORMERR, other transfers REFUSED).
+//!
+//! Views with forwarders offer recursion ([`crate::forward`]): RA is set for clients
+//! allowed it, names outside the zones are answered from the view's cache, and a cache
+//! miss is handed back as [`Outcome::Defer`] with [`crate::wire::Action::Query`] for the
+//! forwarders (which [`Engine::handle`], not waiting for them, answers SERVFAIL).
 
 mod additional;
 mod dnssec;

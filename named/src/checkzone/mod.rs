@@ -8,7 +8,7 @@
 //! is 0 or 1.
 
 mod args;
-mod dump;
+pub(crate) mod dump;
 mod journal;
 mod locate;
 

@@ -63,6 +63,8 @@ pub struct Shared {
     /// Zone transfers and NOTIFY, once the server has set them up; without it transfers
     /// are refused.
     pub replication: std::sync::OnceLock<Arc<crate::xfr::Service>>,
+    /// The forwarding caches and the questions in flight to forwarders.
+    pub forward: crate::forward::Forwarder,
 }
 
 impl Shared {
@@ -73,6 +75,7 @@ impl Shared {
             tcp_slots: Slots::new(tcp.clients),
             tcp: ArcSwap::from_pointee(tcp),
             replication: std::sync::OnceLock::new(),
+            forward: crate::forward::Forwarder::new(),
         }
     }
 }

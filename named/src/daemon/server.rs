@@ -97,6 +97,7 @@ impl Catalog {
     fn publish(&self, state: &CatalogState) {
         let served = state.zones.served(&state.config);
         let mut engine = Engine::with_environment(&state.config, served, &state.environment);
+        engine.attach_forwarding(&state.config, &self.shared.forward);
         let hook: Arc<dyn xfr::NotifyHook> = self.replication.clone();
         engine.set_notify_hook(hook);
         let table = ZoneTable::build(
@@ -142,15 +143,20 @@ impl Server {
         }
         let port = settings.port.unwrap_or(loaded.config.options.port);
         let replication = xfr::Service::new(runtime.clone(), &loaded.config.options, port);
+        let forward = crate::forward::Forwarder::new();
+        forward.set_runtime(runtime.clone());
         let mut engine = Engine::with_environment(
             &loaded.config,
             ZoneStore::unloaded(&loaded.config),
             &environment,
         );
+        engine.attach_forwarding(&loaded.config, &forward);
         let hook: Arc<dyn xfr::NotifyHook> = replication.clone();
         engine.set_notify_hook(hook);
         let tcp = TcpSettings::from_options(&loaded.config.options);
-        let shared = Arc::new(Shared::new(engine, tcp));
+        let mut shared = Shared::new(engine, tcp);
+        shared.forward = forward;
+        let shared = Arc::new(shared);
         let _ = shared.replication.set(Arc::clone(&replication));
         let listeners = Listeners::new(settings.workers, Arc::clone(&shared), runtime.clone());
         let catalog = Arc::new(Catalog {
@@ -392,6 +398,11 @@ impl Server {
     /// The configuration in force.
     pub fn config(&self) -> Arc<Config> {
         Arc::clone(&self.catalog.lock().config)
+    }
+
+    /// The data served for `key`, when loaded (for `dumpdb -zones`).
+    pub fn zone_data(&self, key: &ZoneKey) -> Option<Arc<zones::zone::Zone>> {
+        self.catalog.lock().zones.zone(key)
     }
 
     /// What is known of the data served for `key`.

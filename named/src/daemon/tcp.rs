@@ -272,6 +272,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
                 Some(d) if d.action == Action::Transfer && shared.replication.get().is_some() => {
                     Some(d)
                 }
+                Some(d) if d.action == Action::Query => Some(d),
                 Some(_) => {
                     // NOTIFY and UPDATE: the engine answers them (NOTIFY for secondary
                     // zones through replication's hook).
@@ -283,7 +284,14 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
                 None => None,
             }
         };
-        if let (Some(deferred), Some(replication)) = (deferred, shared.replication.get()) {
+        if let Some(d) = deferred.filter(|d| d.action == Action::Query) {
+            // A forwarding miss: answered in order, once the forwarders replied.
+            if let Some(answer) =
+                crate::forward::service::resolve(shared, d.view, &msg, &client).await
+            {
+                frame(&mut out, &answer);
+            }
+        } else if let (Some(deferred), Some(replication)) = (deferred, shared.replication.get()) {
             // Answers to earlier pipelined queries go first, then the transfer.
             if !out.is_empty() && !within(wait, write.write_all(&out)).await {
                 break;
@@ -321,7 +329,7 @@ fn frame(out: &mut Vec<u8>, answer: &[u8]) {
 }
 
 /// [`Engine::respond`] with a panic (a bug) costing that one answer, as for queries.
-fn respond_guarded<'w>(
+pub(super) fn respond_guarded<'w>(
     engine: &Engine,
     msg: &[u8],
     client: &Client,

@@ -21,7 +21,8 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::Shared;
 use super::log::error;
-use crate::answer::{Client, Transport, Workspace};
+use crate::answer::{Client, Outcome, Transport, Workspace};
+use crate::wire::Action;
 
 /// Messages received or sent per system call.
 const BATCH: usize = 64;
@@ -251,8 +252,13 @@ impl Batch {
 }
 
 /// A worker: receive a batch, answer it, send the answers, until told to stop.
-fn serve(socket: &Socket, local: SocketAddr, shared: &Shared, stop: &AtomicBool) {
+fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &AtomicBool) {
     let fd = socket.as_raw_fd();
+    // Replies to forwarded queries leave from this socket, later, on the runtime.
+    let replies = socket
+        .try_clone()
+        .ok()
+        .map(|s| Arc::new(std::net::UdpSocket::from(s)));
     let mut batch = Batch::new();
     let mut ws = Workspace::new();
     while !stop.load(Ordering::Relaxed) {
@@ -287,8 +293,22 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Shared, stop: &AtomicBool)
                 local,
                 transport: Transport::Udp,
             };
-            let Some(answer) = super::answer_guarded(&engine, msg, &client, &mut ws) else {
-                continue;
+            let answer = match super::tcp::respond_guarded(&engine, msg, &client, &mut ws) {
+                Some(Outcome::Reply(answer)) => answer,
+                Some(Outcome::Defer(d)) if d.action == Action::Query => {
+                    if let Some(replies) = &replies {
+                        crate::forward::service::submit_udp(shared, d.view, msg, client, replies);
+                    }
+                    continue;
+                }
+                Some(Outcome::Defer(_)) => {
+                    // NOTIFY, UPDATE and transfers: the engine answers them itself.
+                    let Some(answer) = super::answer_guarded(&engine, msg, &client, &mut ws) else {
+                        continue;
+                    };
+                    answer
+                }
+                Some(Outcome::Drop) | None => continue,
             };
             if !batch.stage(staged, &mut used, i, answer) {
                 batch.send(fd, staged);

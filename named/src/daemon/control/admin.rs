@@ -1,6 +1,6 @@
 //! Server-wide commands: reload, reconfig, stop and halt, query logging, the debug level,
-//! and the cache commands (Rivet keeps no cache: they find nothing to flush, as BIND does
-//! in a view without cached data).
+//! and the cache commands (`flush`, `flushname`, `flushtree`), which act on the
+//! forwarding caches.
 
 use ctl::{Outcome, ResultCode};
 
@@ -77,14 +77,18 @@ pub fn notrace() -> Outcome {
     Outcome::ok()
 }
 
-/// `flush [VIEW]`.
+/// `flush [VIEW]`: empties the caches of all views, or of one.
 pub fn flush(server: &Server, words: &[String]) -> Outcome {
+    let forward = &server.shared().forward;
     match words.get(1) {
         None => {
+            let _ = forward.flush(None);
             info!(General, "flushing caches in all views succeeded");
             Outcome::ok()
         }
         Some(view) if args::has_view(&server.config(), view) => {
+            // A view that never cached anything has nothing to flush.
+            let _ = forward.flush(Some(view));
             info!(General, "flushing cache in view '{view}' succeeded");
             Outcome::ok()
         }
@@ -98,24 +102,34 @@ pub fn flush(server: &Server, words: &[String]) -> Outcome {
     }
 }
 
-/// `flushname NAME [VIEW]`, `flushtree NAME [VIEW]`.
+/// `flushname NAME [VIEW]`, `flushtree NAME [VIEW]`: evicts the name (with `tree`, and
+/// every name below it) from the caches.
 pub fn flush_name(server: &Server, words: &[String], tree: bool) -> Outcome {
     let Some(text) = words.get(1) else {
         return Outcome::error(ResultCode::UNEXPECTED_END);
     };
-    if let Err(code) = args::name(text) {
-        return Outcome::error(code);
-    }
+    let name = match args::name(text) {
+        Ok(name) => name,
+        Err(code) => return Outcome::error(code),
+    };
+    let lower = name.to_lowercase();
+    let forward = &server.shared().forward;
     let what = if tree { "tree" } else { "name" };
     match words.get(2) {
-        None => info!(
-            General,
-            "flushing {what} '{text}' in all cache views succeeded"
-        ),
-        Some(view) if args::has_view(&server.config(), view) => info!(
-            General,
-            "flushing {what} '{text}' in cache view '{view}' succeeded"
-        ),
+        None => {
+            let _ = forward.flush_name(lower.as_wire(), tree, None);
+            info!(
+                General,
+                "flushing {what} '{text}' in all cache views succeeded"
+            );
+        }
+        Some(view) if args::has_view(&server.config(), view) => {
+            let _ = forward.flush_name(lower.as_wire(), tree, Some(view));
+            info!(
+                General,
+                "flushing {what} '{text}' in cache view '{view}' succeeded"
+            );
+        }
         Some(view) => {
             error!(
                 General,
@@ -127,7 +141,7 @@ pub fn flush_name(server: &Server, words: &[String], tree: bool) -> Outcome {
     Outcome::ok()
 }
 
-/// `dumpdb`, `stats`: not in Rivet yet, and said so.
+/// `stats`: not in Rivet yet, and said so.
 pub fn not_implemented(verb: &str) -> Outcome {
     Outcome::error_text(
         ResultCode::NOT_IMPLEMENTED,

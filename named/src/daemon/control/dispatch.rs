@@ -3,7 +3,7 @@
 
 use ctl::{CommandRequest, Outcome, ResultCode};
 
-use super::{admin, status, zones};
+use super::{admin, dumpdb, status, zones};
 use crate::daemon::log::{debug, error, info};
 use crate::daemon::server::Server;
 use crate::xfr::ZoneKey;
@@ -64,7 +64,8 @@ pub fn handle(server: &mut Server, request: &CommandRequest, read_only: bool) ->
         "flush" => now(admin::flush(server, &words)),
         "flushname" => now(admin::flush_name(server, &words, false)),
         "flushtree" => now(admin::flush_name(server, &words, true)),
-        "dumpdb" | "stats" => now(admin::not_implemented(&verb)),
+        "dumpdb" => now(dumpdb::dumpdb(server, &words)),
+        "stats" => now(admin::not_implemented(&verb)),
         "zonestatus" => now(zones::status(server, &words)),
         "notify" => now(zones::notify(server, &words)),
         "refresh" => now(zones::refresh(server, &words)),

@@ -20,6 +20,7 @@ mod admin;
 mod args;
 mod channels;
 mod dispatch;
+mod dumpdb;
 mod listener;
 mod status;
 mod zones;
