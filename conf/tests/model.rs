@@ -135,6 +135,40 @@ fn zone_overrides_view_overrides_options() {
 }
 
 #[test]
+fn recursion_and_cache_acls_stand_in_for_each_other() {
+    let loaded = load_text(
+        "options { directory \"/\"; allow-query-cache { 10/8; }; };\n\
+         view \"query\" { match-clients { 10.9/16; }; allow-query { 172.16/12; }; };\n\
+         view \"recursion\" { match-clients { 10.8/16; }; allow-recursion { 192.168/16; };\n\
+           allow-recursion-on { 127.0.0.2; }; };\n\
+         view \"rest\" { };",
+    );
+    let config = &loaded.config;
+    let ctx = |ip: &str| MatchContext {
+        addr: ip.parse().expect("ip"),
+        key: None,
+        localhost: &[],
+        localnets: &[],
+    };
+    // Only allow-query-cache is set at the options level: allow-recursion follows it,
+    // ahead of the view's allow-query (BIND looks for each name in the view, then in
+    // the options, before trying the next name).
+    let rest = &config.view("rest").expect("a view").options;
+    assert!(rest.allow_recursion.allows(&ctx("10.1.1.1")));
+    assert!(!rest.allow_recursion.allows(&ctx("127.0.0.1")));
+    let query = &config.view("query").expect("a view").options;
+    assert!(query.allow_recursion.allows(&ctx("10.1.1.1")));
+    assert!(!query.allow_recursion.allows(&ctx("172.16.0.1")));
+    // A view's own allow-recursion sets both lists there; the -on lists follow each other.
+    let recursion = &config.view("recursion").expect("a view").options;
+    assert!(recursion.allow_recursion.allows(&ctx("192.168.1.1")));
+    assert!(recursion.allow_query_cache.allows(&ctx("10.1.1.1")));
+    assert!(recursion.allow_query_cache_on.allows(&ctx("127.0.0.2")));
+    assert!(!recursion.allow_query_cache_on.allows(&ctx("127.0.0.1")));
+    assert!(rest.allow_query_cache_on.allows(&ctx("127.0.0.1")));
+}
+
+#[test]
 fn primaries_lists_expand_with_ports_keys_and_tls() {
     let loaded = load_text(
         "key \"xfer\" { algorithm hmac-sha256; secret \"YWJjZGVmZ2hpamtsbW5vcA==\"; };\n\

@@ -169,6 +169,17 @@ impl<'a> Scope<'a> {
         self.maps.iter().find_map(|m| m.get(name))
     }
 
+    /// The first of `names` set in the configuration itself, else the first one's
+    /// default: BIND's `allow-recursion` and `allow-query-cache` (and their `-on`
+    /// forms) stand in for each other, then `allow-query`, before the built-in default.
+    fn inherited(&self, names: &[&str]) -> Option<&'a Node> {
+        let configured = &self.maps[..self.maps.len().saturating_sub(1)];
+        names
+            .iter()
+            .find_map(|name| configured.iter().find_map(|m| m.get(name)))
+            .or_else(|| names.first().and_then(|name| self.get(name)))
+    }
+
     fn bool(&self, name: &str) -> bool {
         self.get(name).and_then(Node::as_bool).unwrap_or(false)
     }
@@ -535,11 +546,22 @@ impl<'a> Builder<'a> {
         let check_names_response = check(&["response"]);
         ViewOptions {
             recursion: scope.bool("recursion"),
-            allow_recursion: self.aml(scope.get("allow-recursion"), AddressMatchList::none()),
-            allow_recursion_on: self.aml(scope.get("allow-recursion-on"), AddressMatchList::any()),
-            allow_query_cache: self.aml(scope.get("allow-query-cache"), AddressMatchList::none()),
-            allow_query_cache_on: self
-                .aml(scope.get("allow-query-cache-on"), AddressMatchList::any()),
+            allow_recursion: self.aml(
+                scope.inherited(&["allow-recursion", "allow-query-cache", "allow-query"]),
+                AddressMatchList::none(),
+            ),
+            allow_recursion_on: self.aml(
+                scope.inherited(&["allow-recursion-on", "allow-query-cache-on"]),
+                AddressMatchList::any(),
+            ),
+            allow_query_cache: self.aml(
+                scope.inherited(&["allow-query-cache", "allow-recursion", "allow-query"]),
+                AddressMatchList::none(),
+            ),
+            allow_query_cache_on: self.aml(
+                scope.inherited(&["allow-query-cache-on", "allow-recursion-on"]),
+                AddressMatchList::any(),
+            ),
             forwarders: self.forwarders(scope.get("forwarders")),
             forward: forward_mode(scope.get("forward")),
             minimal_responses: match scope.get("minimal-responses").map(|n| &n.value) {
