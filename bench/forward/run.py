@@ -10,7 +10,8 @@ section of bench/RESULTS.md is written (or replaced) with the figures.
     bench/forward/run.py                 # release build of this tree, 10 s per run
     RIVETD=/path/to/rivetd bench/forward/run.py --duration 5
 
-Everything listens on 127.0.0.1, ports 29100-29199.
+Everything listens on 127.0.0.1, ports 29100-29199. Pinned runs give the server core 1
+and dnsperf core 0; unpinned runs leave both to the scheduler.
 """
 
 import argparse
@@ -37,7 +38,7 @@ def log(msg):
 
 def rivetd_binary():
     if os.environ.get("RIVETD"):
-        return os.environ["RIVETD"]
+        return os.path.abspath(os.environ["RIVETD"])
     log("building rivetd (release)")
     subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "named", "--bin", "rivetd"],
                    cwd=ROOT, check=True)
@@ -81,13 +82,22 @@ def warm(port, names):
         s.recvfrom(4096)
 
 
-def dnsperf(port, qfile, duration, clients):
-    out = subprocess.run(["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", qfile,
-                          "-l", str(duration), "-c", str(clients), "-Q", "1000000", "-q", "500"],
-                         capture_output=True, text=True, check=True).stdout
+def dnsperf(port, qfile, duration, clients, pin):
+    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", qfile, "-l", str(duration),
+           "-c", str(clients), "-Q", "1000000", "-q", "500"]
+    out = subprocess.run(pin + cmd, capture_output=True, text=True, check=True).stdout
     qps = float(re.search(r"Queries per second:\s+([\d.]+)", out).group(1))
     lost = re.search(r"Queries lost:\s+(\d+)", out).group(1)
-    return qps, int(lost)
+    completed = int(re.search(r"Queries completed:\s+(\d+)", out).group(1))
+    return qps, int(lost), completed
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of a process, from /proc (clock ticks to seconds)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def write_section(text):
@@ -104,18 +114,53 @@ def write_section(text):
         f.write(current)
 
 
+def start_forwarders(tmp, mode, rivetd, threads, names, procs):
+    """rivetd and BIND as forwarders of the upstream, caches warmed; their processes."""
+    fwd = (f"recursion yes; allow-recursion {{ 127.0.0.1; }}; "
+           f"forwarders {{ 127.0.0.1 port {UPSTREAM}; }}; forward only;")
+    pin = ["taskset", "-c", "1"] if mode == "pinned" else []
+    started = {}
+    log(f"{mode}: starting the forwarders")
+    for name, program, port in (("rivet", rivetd, RIVET), ("bind", "named", BIND)):
+        d = os.path.join(tmp, f"{name}-{mode}")
+        os.mkdir(d)
+        with open(os.path.join(d, "named.conf"), "w") as f:
+            f.write(conf(d, "", fwd, ""))
+        proc = subprocess.Popen(pin + [program, "-g", "-c", "named.conf", "-p", str(port),
+                                       "-n", str(threads)], cwd=d,
+                                stdout=subprocess.DEVNULL,
+                                stderr=open(os.path.join(d, "log"), "w"))
+        procs.append(proc)
+        started[name] = proc
+        if not wait_answering(port, names[0]):
+            sys.exit(f"{name} did not start; its log: " + open(os.path.join(d, "log")).read())
+        warm(port, names)
+    return started
+
+
+def stop(procs):
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--duration", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--clients", type=int, default=8)
     args = p.parse_args()
-    for tool in ("named", "dnsperf"):
+    for tool in ("named", "dnsperf", "taskset"):
         if not shutil.which(tool):
             sys.exit(f"missing: {tool}")
     rivetd = rivetd_binary()
     names = [f"h{i}.bench.test" for i in range(NAMES)]
     procs = []
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
         try:
             up = os.path.join(tmp, "up")
@@ -132,45 +177,45 @@ def main():
                                           stderr=subprocess.DEVNULL))
             if not wait_answering(UPSTREAM, "bench.test"):
                 sys.exit("upstream named did not start")
-            fwd = (f"recursion yes; allow-recursion {{ 127.0.0.1; }}; "
-                   f"forwarders {{ 127.0.0.1 port {UPSTREAM}; }}; forward only;")
-            for name, program, port in (("rivet", rivetd, RIVET), ("bind", "named", BIND)):
-                d = os.path.join(tmp, name)
-                os.mkdir(d)
-                with open(os.path.join(d, "named.conf"), "w") as f:
-                    f.write(conf(d, "", fwd, ""))
-                procs.append(subprocess.Popen([program, "-g", "-c", "named.conf", "-p", str(port),
-                                               "-n", str(args.threads)], cwd=d,
-                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-                if not wait_answering(port, names[0]):
-                    sys.exit(f"{name} did not start")
-                warm(port, names)
             qfile = os.path.join(tmp, "queries")
             with open(qfile, "w") as f:
                 f.write("".join(f"{n} A\n" for n in names))
-            results = {}
-            for name, port in (("rivet", RIVET), ("bind", BIND)):
-                log(f"dnsperf against {name} for {args.duration} s")
-                results[name] = dnsperf(port, qfile, args.duration, args.clients)
+            # Pinned: the server gets core 1 and one thread, dnsperf core 0, so the CPU
+            # each server spends per query is measured without the client in the way.
+            for mode, threads, pin in (("pinned", 1, ["taskset", "-c", "0"]),
+                                       ("unpinned", args.threads, [])):
+                servers = start_forwarders(tmp, mode, rivetd, threads, names, procs)
+                for name, port in (("rivet", RIVET), ("bind", BIND)):
+                    log(f"{mode}: dnsperf against {name} for {args.duration} s")
+                    before = cpu_seconds(servers[name].pid)
+                    qps, lost, completed = dnsperf(port, qfile, args.duration, args.clients, pin)
+                    after = cpu_seconds(servers[name].pid)
+                    per = [(a - b) / max(completed, 1) * 1e6 for a, b in zip(after, before)]
+                    results[(mode, name)] = (qps, lost, per[0], per[1])
+                stop(list(servers.values()))
         finally:
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-    ratio = results["rivet"][0] / results["bind"][0]
+            stop(procs)
     day = datetime.date.today().isoformat()
+    rows = []
+    for mode in ("pinned", "unpinned"):
+        rq, rl, ru, rs = results[(mode, "rivet")]
+        bq, bl, bu, bs = results[(mode, "bind")]
+        threads = 1 if mode == "pinned" else args.threads
+        rows.append(f"| {mode}, `-n {threads}` | {rq:,.0f} | {bq:,.0f} | {rq / bq:.2f}× "
+                    f"| {ru:.2f} + {rs:.2f} | {bu:.2f} + {bs:.2f} "
+                    f"| {(bu + bs) / (ru + rs):.2f}× | {bu / ru:.2f}× | {rl} | {bl} |\n")
     text = (f"## Forwarding: cache hits\n\n"
             f"Measured by `bench/forward/run.py` on {day}: rivetd and BIND each forwarding "
             f"(`forward only`) to one upstream BIND, caches warmed with {NAMES} names, then "
-            f"dnsperf ({args.clients} clients, {args.duration} s) asking those names again; "
-            f"both servers with `-n {args.threads}`, loopback, one run each.\n\n"
-            f"| server | queries/s | lost |\n|---|---:|---:|\n"
-            f"| **rivetd** | {results['rivet'][0]:,.0f} | {results['rivet'][1]} |\n"
-            f"| bind | {results['bind'][0]:,.0f} | {results['bind'][1]} |\n\n"
-            f"rivetd answered {ratio:.2f}× BIND's cache-hit rate.\n")
+            f"dnsperf ({args.clients} clients, {args.duration} s) asking those names again, "
+            f"loopback, one run each. Pinned: the server on core 1, dnsperf on core 0. "
+            f"CPU/query is the server's user + system time over the queries completed, in µs; "
+            f"system time is mostly the kernel's loopback UDP path, which both servers "
+            f"pay alike.\n\n"
+            f"| mode | rivetd q/s | BIND q/s | ×BIND | rivetd CPU/query "
+            f"| BIND CPU/query | CPU, BIND ÷ rivetd | user CPU, BIND ÷ rivetd "
+            f"| rivetd lost | BIND lost |\n"
+            f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "".join(rows))
     write_section(text)
     print(text)
 

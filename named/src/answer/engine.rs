@@ -724,9 +724,15 @@ impl Engine {
             && view.index.is_some()
             && view.zones.find(question.name(), false).is_none();
         let forwarded = ws.forwarded.take();
+        // One reading of the cache clock serves the lookup and the TTLs written.
+        let cache_now = if outside {
+            crate::forward::cache::now()
+        } else {
+            0
+        };
         let cached = match recursion {
             Some(f) if outside => {
-                let now = crate::forward::cache::now();
+                let now = cache_now;
                 let lower = question.lower_name();
                 match forwarded.filter(|_| rd) {
                     Some(answer) => Some(answer),
@@ -813,11 +819,7 @@ impl Engine {
             match answered {
                 None if cached.is_some() => {
                     if let Some(answer) = &cached {
-                        crate::forward::render::write(
-                            &mut w,
-                            answer,
-                            crate::forward::cache::now(),
-                        )?;
+                        crate::forward::render::write(&mut w, answer, cache_now)?;
                     }
                 }
                 None => {
