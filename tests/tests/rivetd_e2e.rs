@@ -343,6 +343,21 @@ fn the_example_configuration_serves_the_example_zones() {
     let soa = ask(port, "example.com", SOA);
     assert!(soa.aa(), "{soa:?}");
     assert_eq!(soa.soa_serial(), Some(2024060101));
+    // The README's rivetctl command, when the example's fixed control port was free.
+    if server
+        .log()
+        .contains("command channel listening on 127.0.0.1#5953")
+    {
+        let rivetctl = tests::cargo_bin::build("ctl", "rivetctl");
+        let out = std::process::Command::new(rivetctl)
+            .current_dir(&root)
+            .args(["-p", "5953", "-k", "zones/examples/rndc.key", "status"])
+            .output()
+            .expect("rivetctl runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("server is up and running"), "{text}");
+    }
     assert!(server.stop().success());
 }
 
