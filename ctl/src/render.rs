@@ -75,6 +75,38 @@ pub fn response(command: &str, r: &Response, style: Style) -> Printed {
     out
 }
 
+/// The response to `stats -json`: rivetd's counters, printed as indented JSON. A server
+/// that answers without them (BIND writes its statistics file and says nothing) fails.
+pub fn stats_json(r: &Response) -> Printed {
+    let counters = r
+        .text
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<Json>(t).ok())
+        .filter(Json::is_object);
+    match (&r.err, counters) {
+        (None, Some(counters)) => Printed {
+            stdout: format!(
+                "{}\n",
+                serde_json::to_string_pretty(&counters).unwrap_or_default()
+            ),
+            ..Printed::default()
+        },
+        (Some(err), _) => Printed {
+            stderr: format!("{PROGRAM}: 'stats' failed: {err}\n"),
+            status: 1,
+            ..Printed::default()
+        },
+        (None, None) => Printed {
+            stderr: format!(
+                "{PROGRAM}: 'stats --json': the server does not give its statistics as JSON \
+                 (BIND writes them to its statistics-file)\n"
+            ),
+            status: 1,
+            ..Printed::default()
+        },
+    }
+}
+
 /// The message for a command that got no response, without the program prefix.
 pub fn client_error(err: &ClientError) -> String {
     match err {
@@ -180,6 +212,22 @@ fn scalar(value: &str) -> Json {
 mod tests {
     use super::*;
     use crate::result::ResultCode;
+
+    #[test]
+    fn stats_json_needs_the_counters() {
+        let ok = stats_json(&resp(0, None, Some(r#"{"nsstats":{"responses":3}}"#)));
+        assert_eq!(ok.status, 0);
+        let parsed: Json = serde_json::from_str(&ok.stdout).expect("JSON");
+        assert_eq!(parsed["nsstats"]["responses"], 3);
+        let bind = stats_json(&resp(0, None, None));
+        assert_eq!(bind.status, 1);
+        assert!(bind.stderr.contains("does not give its statistics as JSON"));
+        let failed = stats_json(&resp(1, Some("failure"), None));
+        assert_eq!(
+            (failed.status, failed.stderr.as_str()),
+            (1, "rivetctl: 'stats' failed: failure\n")
+        );
+    }
 
     fn resp(result: u32, err: Option<&str>, text: Option<&str>) -> Response {
         Response {

@@ -349,7 +349,7 @@ fn the_example_configuration_serves_the_example_zones() {
         .contains("command channel listening on 127.0.0.1#5953")
     {
         let rivetctl = tests::cargo_bin::build("ctl", "rivetctl");
-        let out = std::process::Command::new(rivetctl)
+        let out = Command::new(rivetctl)
             .current_dir(&root)
             .args(["-p", "5953", "-k", "zones/examples/rndc.key", "status"])
             .output()

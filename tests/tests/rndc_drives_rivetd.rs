@@ -4,6 +4,7 @@
 
 mod rivetd_common;
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,6 +115,7 @@ const SAME_OUTPUT: &[&str] = &[
     "thaw",
     "sync",
     "querylog bogus",
+    "stats",
 ];
 
 fn compare_with_bind(key: KeySpec, test: &str) {
@@ -315,4 +317,158 @@ fn rivetctl_drives_rivetd() {
         &[Ipv4Addr::new(192, 0, 2, 9)],
         PATIENCE
     ));
+}
+
+/// The counters of `++ Name Server Statistics ++` that rivetd keeps.
+const KEPT_NS_COUNTERS: &[&str] = &[
+    "IPv4 requests received",
+    "IPv6 requests received",
+    "requests with EDNS(0) received",
+    "TCP requests received",
+    "auth queries rejected",
+    "recursive queries rejected",
+    "responses sent",
+    "truncated responses sent",
+    "responses with EDNS(0) sent",
+    "queries resulted in successful answer",
+    "queries resulted in authoritative answer",
+    "queries resulted in non authoritative answer",
+    "queries resulted in referral answer",
+    "queries resulted in nxrrset",
+    "queries resulted in NXDOMAIN",
+    "other query failures",
+    "UDP queries received",
+    "TCP queries received",
+];
+
+/// The same mix of queries to a server on `port`: answers, NXDOMAIN, NODATA, a name
+/// outside its zones, EDNS, and TCP.
+fn query_mix(port: u16) {
+    use rivetd_common::{A, SOA, query, tcp_pipelined, udp_exchange};
+    for id in 0..5 {
+        udp_exchange(port, &query(id, "www.example.com", A));
+    }
+    for id in 10..12 {
+        udp_exchange(port, &query(id, "nx.example.com", A));
+    }
+    udp_exchange(port, &query(20, "www.example.com", 15));
+    udp_exchange(port, &query(21, "other.org", A));
+    let mut edns = query(22, "example.com", SOA);
+    edns[11] = 1;
+    edns.extend([0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0]);
+    udp_exchange(port, &edns);
+    tcp_pipelined(
+        port,
+        &[
+            query(30, "www.example.com", A),
+            query(31, "nx.example.com", 28),
+        ],
+    );
+}
+
+/// The counters of one `++ SECTION ++` of dump `n` (from 0) in a statistics file that
+/// `keep` accepts, by description.
+fn stats_section(
+    text: &str,
+    n: usize,
+    section: &str,
+    keep: &dyn Fn(&str) -> bool,
+) -> BTreeMap<String, u64> {
+    let dump = text
+        .split("+++ Statistics Dump +++")
+        .nth(n + 1)
+        .unwrap_or_default();
+    dump.lines()
+        .skip_while(|l| *l != format!("++ {section} ++"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("++") && !l.starts_with("--"))
+        .filter_map(|l| {
+            let (value, description) = l.trim_start().split_once(' ')?;
+            Some((description.to_owned(), value.parse().ok()?))
+        })
+        .filter(|(d, _)| keep(d))
+        .collect()
+}
+
+/// What a section's counters grew by between dumps 0 and 1.
+fn stats_growth(text: &str, section: &str, keep: &dyn Fn(&str) -> bool) -> BTreeMap<String, u64> {
+    let before = stats_section(text, 0, section, keep);
+    stats_section(text, 1, section, keep)
+        .into_iter()
+        .map(|(d, v)| {
+            let grown = v - before.get(&d).copied().unwrap_or(0);
+            (d, grown)
+        })
+        .filter(|(_, v)| *v > 0)
+        .collect()
+}
+
+#[test]
+fn stats_count_what_bind_counts() {
+    let Some((named, rndc)) = tools("stats_count_what_bind_counts") else {
+        return;
+    };
+    let bind = BindControl::start(&named, &[SHA256]).expect("named starts");
+    let ours = start_rivetd(&[SHA256], "127.0.0.1;", "");
+    let bind_conf = write_rndc_conf(bind.path(), "rndc.conf", bind.control_port, &[SHA256]);
+    let our_conf = write_rndc_conf(ours.dir.path(), "rndc.conf", ours.control_port, &[SHA256]);
+    let read = |dir: &Path| std::fs::read_to_string(dir.join("named.stats")).unwrap_or_default();
+    let dump = |conf: &Path, dir: &Path, n: usize| {
+        let (code, out, err) = run(&rndc, conf, &["stats"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{err}");
+        assert!(
+            wait_until(PATIENCE, || read(dir)
+                .matches("--- Statistics Dump ---")
+                .count()
+                == n),
+            "{}",
+            read(dir)
+        );
+    };
+    // Each dump is appended: the first is the baseline (BIND counts the queries its
+    // start-up check made), the second follows the same queries to both servers.
+    dump(&bind_conf, bind.path(), 1);
+    dump(&our_conf, ours.dir.path(), 1);
+    query_mix(bind.named.addr.port());
+    query_mix(ours.rivetd.port);
+    dump(&bind_conf, bind.path(), 2);
+    dump(&our_conf, ours.dir.path(), 2);
+    let theirs = read(bind.path());
+    let mine = read(ours.dir.path());
+    assert!(mine.starts_with("+++ Statistics Dump +++ ("), "{mine}");
+    let all = |_: &str| true;
+    for section in ["Incoming Requests", "Incoming Queries", "Outgoing Rcodes"] {
+        let expected = stats_growth(&theirs, section, &all);
+        assert!(!expected.is_empty(), "BIND's {section} is empty:\n{theirs}");
+        assert_eq!(
+            stats_growth(&mine, section, &all),
+            expected,
+            "{section}\nours:\n{mine}\nBIND's:\n{theirs}"
+        );
+    }
+    let kept = |d: &str| KEPT_NS_COUNTERS.contains(&d);
+    assert_eq!(
+        stats_growth(&mine, "Name Server Statistics", &kept),
+        stats_growth(&theirs, "Name Server Statistics", &kept),
+        "ours:\n{mine}\nBIND's:\n{theirs}"
+    );
+
+    // The JSON form holds the same numbers.
+    let rivetctl = tests::cargo_bin::build("ctl", "rivetctl");
+    let (code, out, err) = run(&rivetctl, &our_conf, &["--json", "stats"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["opcodes"]["QUERY"], 12, "{out}");
+    assert_eq!(json["qtypes"]["A"], 9, "{out}");
+    assert_eq!(json["nsstats"]["nxdomain"], 3, "{out}");
+    assert_eq!(json["nsstats"]["tcp_queries"], 2, "{out}");
+    assert_eq!(json["nsstats"]["edns0_in"], 1, "{out}");
+    assert!(json["control"]["commands"].as_u64() >= Some(2), "{out}");
+    // BIND's control channel writes its file and gives no numbers back.
+    let (code, _, err) = run(&rivetctl, &bind_conf, &["--json", "stats"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("does not give its statistics as JSON"),
+        "{err}"
+    );
 }

@@ -65,6 +65,8 @@ pub struct Shared {
     pub replication: std::sync::OnceLock<Arc<crate::xfr::Service>>,
     /// The forwarding caches and the questions in flight to forwarders.
     pub forward: crate::forward::Forwarder,
+    /// The statistics counters.
+    pub stats: crate::stats::Registry,
 }
 
 impl Shared {
@@ -76,6 +78,7 @@ impl Shared {
             tcp: ArcSwap::from_pointee(tcp),
             replication: std::sync::OnceLock::new(),
             forward: crate::forward::Forwarder::new(),
+            stats: crate::stats::Registry::new(),
         }
     }
 }

@@ -28,6 +28,7 @@ use conf::model::ServerOptions;
 use super::Shared;
 use super::log::{debug, error, warning};
 use crate::answer::{Client, Engine, Outcome, Transport, Workspace};
+use crate::stats;
 use crate::wire::Action;
 use crate::xfr::Served;
 
@@ -258,14 +259,20 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
             break;
         }
         wait = shared.tcp.load().idle_timeout;
+        let counters = shared.stats.shared();
+        let seen = stats::observe::request(counters, &msg, true, peer.is_ipv6());
         let deferred = {
             let engine = shared.engine.load();
             let deferred = match respond_guarded(&engine, &msg, &client, &mut ws) {
                 Some(Outcome::Reply(answer)) => {
+                    stats::observe::response(counters, seen, answer);
                     frame(&mut out, answer);
                     None
                 }
-                Some(Outcome::Drop) | None => None,
+                Some(Outcome::Drop) | None => {
+                    stats::observe::dropped(counters, seen);
+                    None
+                }
                 Some(Outcome::Defer(deferred)) => Some(deferred),
             };
             match deferred {
@@ -277,6 +284,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
                     // NOTIFY and UPDATE: the engine answers them (NOTIFY for secondary
                     // zones through replication's hook).
                     if let Some(answer) = super::answer_guarded(&engine, &msg, &client, &mut ws) {
+                        stats::observe::response(counters, seen, answer);
                         frame(&mut out, answer);
                     }
                     None
@@ -286,9 +294,11 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
         };
         if let Some(d) = deferred.filter(|d| d.action == Action::Query) {
             // A forwarding miss: answered in order, once the forwarders replied.
+            stats::observe::recursion(counters);
             if let Some(answer) =
                 crate::forward::service::resolve(shared, d.view, &msg, &client).await
             {
+                stats::observe::response(counters, seen, &answer);
                 frame(&mut out, &answer);
             }
         } else if let (Some(deferred), Some(replication)) = (deferred, shared.replication.get()) {

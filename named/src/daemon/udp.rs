@@ -22,6 +22,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use super::Shared;
 use super::log::error;
 use crate::answer::{Client, Outcome, Transport, Workspace};
+use crate::stats;
 use crate::wire::Action;
 
 /// Messages received or sent per system call.
@@ -261,6 +262,7 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
         .map(|s| Arc::new(std::net::UdpSocket::from(s)));
     let mut batch = Batch::new();
     let mut ws = Workspace::new();
+    let counters = shared.stats.register();
     while !stop.load(Ordering::Relaxed) {
         let received = match batch.receive(fd) {
             Ok(n) => n,
@@ -293,11 +295,15 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
                 local,
                 transport: Transport::Udp,
             };
+            let seen = stats::observe::request(&counters, msg, false, peer.is_ipv6());
             let answer = match super::tcp::respond_guarded(&engine, msg, &client, &mut ws) {
                 Some(Outcome::Reply(answer)) => answer,
                 Some(Outcome::Defer(d)) if d.action == Action::Query => {
+                    stats::observe::recursion(&counters);
                     if let Some(replies) = &replies {
-                        crate::forward::service::submit_udp(shared, d.view, msg, client, replies);
+                        crate::forward::service::submit_udp(
+                            shared, d.view, msg, client, seen, replies,
+                        );
                     }
                     continue;
                 }
@@ -308,8 +314,12 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
                     };
                     answer
                 }
-                Some(Outcome::Drop) | None => continue,
+                Some(Outcome::Drop) | None => {
+                    stats::observe::dropped(&counters, seen);
+                    continue;
+                }
             };
+            stats::observe::response(&counters, seen, answer);
             if !batch.stage(staged, &mut used, i, answer) {
                 batch.send(fd, staged);
                 staged = 0;

@@ -60,6 +60,7 @@ pub fn submit_udp(
     view: usize,
     msg: &[u8],
     client: Client,
+    seen: crate::stats::Seen,
     socket: &Arc<UdpSocket>,
 ) {
     let Some(runtime) = shared.forward.runtime() else {
@@ -70,6 +71,7 @@ pub fn submit_udp(
     let msg = msg.to_vec();
     runtime.spawn(async move {
         if let Some(reply) = resolve(&shared, view, &msg, &client).await {
+            crate::stats::observe::response(shared.stats.shared(), seen, &reply);
             // A lost reply is a lost datagram: the client asks again.
             let _ = socket.send_to(&reply, client.addr);
         }

@@ -151,6 +151,14 @@ impl Runner {
             // rndc never sends it either: the server cannot restart itself.
             return failure(format!("'{verb}' is not implemented"));
         }
+        if self.style.json && verb == "stats" {
+            // rndc's `stats` only writes the server's statistics file; rivetd also
+            // answers `stats -json` with the counters themselves.
+            return match self.exchange("stats -json") {
+                Ok(response) => render::stats_json(&response),
+                Err(e) => failure(render::client_error(&e)),
+            };
+        }
         match self.exchange(command) {
             Ok(response) => render::response(command, &response, self.style),
             Err(e) => failure(render::client_error(&e)),

@@ -140,11 +140,3 @@ pub fn flush_name(server: &Server, words: &[String], tree: bool) -> Outcome {
     }
     Outcome::ok()
 }
-
-/// `stats`: not in Rivet yet, and said so.
-pub fn not_implemented(verb: &str) -> Outcome {
-    Outcome::error_text(
-        ResultCode::NOT_IMPLEMENTED,
-        format!("'{verb}' is not implemented in rivetd"),
-    )
-}

@@ -3,7 +3,7 @@
 
 use ctl::{CommandRequest, Outcome, ResultCode};
 
-use super::{admin, dumpdb, status, zones};
+use super::{admin, dumpdb, stats, status, zones};
 use crate::daemon::log::{debug, error, info};
 use crate::daemon::server::Server;
 use crate::xfr::ZoneKey;
@@ -49,6 +49,7 @@ pub fn handle(server: &mut Server, request: &CommandRequest, read_only: bool) ->
             request.command()
         );
     }
+    server.shared().stats.command();
     let now = |outcome: Outcome| (outcome, After::Nothing);
     match verb.as_str() {
         "null" => now(Outcome::ok()),
@@ -65,7 +66,7 @@ pub fn handle(server: &mut Server, request: &CommandRequest, read_only: bool) ->
         "flushname" => now(admin::flush_name(server, &words, false)),
         "flushtree" => now(admin::flush_name(server, &words, true)),
         "dumpdb" => now(dumpdb::dumpdb(server, &words)),
-        "stats" => now(admin::not_implemented(&verb)),
+        "stats" => now(stats::stats(server, &words)),
         "zonestatus" => now(zones::status(server, &words)),
         "notify" => now(zones::notify(server, &words)),
         "refresh" => now(zones::refresh(server, &words)),

@@ -22,6 +22,7 @@ mod channels;
 mod dispatch;
 mod dumpdb;
 mod listener;
+mod stats;
 mod status;
 mod zones;
 
