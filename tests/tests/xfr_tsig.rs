@@ -134,6 +134,23 @@ fn bind_primary_feeds_rivet_signed_by_axfr_then_ixfr_on_signed_notify() {
     bind_primary(bind_dir.path(), rivet_port, control_port, "3600 600 86400");
     let bind = Named::start(&named, bind_dir.path(), bind_port, "dyn.test").expect("BIND");
     let conf = rivet_secondary(rivet_dir.path(), bind_port, SECRET, "");
+    // A control channel for the statistics, with the key BIND's uses.
+    let our_control = free_port();
+    let text = std::fs::read_to_string(&conf).expect("conf").replace(
+        "controls { };\n",
+        &format!(
+            "key \"rndc-key\" {{ algorithm hmac-sha256; secret \"{RNDC_SECRET}\"; }};\n\
+             controls {{ inet 127.0.0.1 port {our_control} allow {{ 127.0.0.1; }} keys {{ \"rndc-key\"; }}; }};\n"
+        ),
+    );
+    std::fs::write(&conf, text).expect("conf");
+    std::fs::write(
+        rivet_dir.path().join("rndc.conf"),
+        std::fs::read_to_string(bind_dir.path().join("rndc.conf"))
+            .expect("rndc.conf")
+            .replace(&control_port.to_string(), &our_control.to_string()),
+    )
+    .expect("rndc.conf");
     let rivet = Rivetd::start(&conf, rivet_port, &[]);
 
     for name in ["www.dyn.test", "www.static.test"] {
@@ -202,6 +219,29 @@ fn bind_primary_feeds_rivet_signed_by_axfr_then_ixfr_on_signed_notify() {
         bind.log_text()
     );
     assert!(rivet.count("zone static.test/IN: transferred serial 2: TSIG 'xfer'") == 1);
+
+    // The statistics counted the NOTIFYs, SOA queries and transfers.
+    let rivetctl = tests::cargo_bin::build("ctl", "rivetctl");
+    let out = Command::new(rivetctl)
+        .arg("-c")
+        .arg(rivet_dir.path().join("rndc.conf"))
+        .args(["--json", "stats"])
+        .output()
+        .expect("rivetctl runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    let stats: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let zone = &stats["zone"];
+    let at_least = |key: &str, n: u64| {
+        assert!(zone[key].as_u64() >= Some(n), "{key} < {n}: {text}");
+    };
+    at_least("notify_in_v4", 2);
+    at_least("soa_out_v4", 2);
+    at_least("axfr_requested_v4", 2);
+    at_least("ixfr_requested_v4", 2);
+    at_least("xfr_success", 4);
+    assert_eq!(zone["xfr_fail"], 0, "{text}");
+    assert!(stats["xfr"]["in_bytes"].as_u64() > Some(200), "{text}");
 }
 
 #[test]

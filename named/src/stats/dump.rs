@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use zones::RType;
 
 use super::counters::{Ns, QTYPES, Totals};
+use super::zone::{Xfr, Zm};
 use crate::forward::CacheStats;
 
 /// Everything one dump shows.
@@ -20,6 +21,26 @@ pub struct Snapshot {
     pub caches: Vec<(String, CacheStats)>,
     /// Control-channel commands received.
     pub commands: u64,
+    /// The zone maintenance counters, indexed by [`Zm`].
+    pub zone: [u64; Zm::ALL.len()],
+    /// Outgoing transfers completed, and bytes sent and received in transfers.
+    pub xfr_out_done: u64,
+    /// Bytes sent in outgoing transfers.
+    pub xfr_out_bytes: u64,
+    /// Bytes received in incoming transfers.
+    pub xfr_in_bytes: u64,
+}
+
+impl Snapshot {
+    /// Takes the process-wide transfer counters (the query counters come from the
+    /// server's registry).
+    pub fn with_zone_counters(mut self) -> Self {
+        self.zone = super::zone::zone_totals();
+        self.xfr_out_done = super::zone::xfr_total(Xfr::OutDone);
+        self.xfr_out_bytes = super::zone::xfr_total(Xfr::OutBytes);
+        self.xfr_in_bytes = super::zone::xfr_total(Xfr::InBytes);
+        self
+    }
 }
 
 const OPCODES: [&str; 16] = [
@@ -128,8 +149,18 @@ pub fn text(s: &Snapshot, now: u64) -> String {
         if n > 0 {
             line(&mut out, n, counter.description());
         }
+        // BIND's counter of completed outgoing transfers comes after the query
+        // failures.
+        if counter == Ns::Failure && s.xfr_out_done > 0 {
+            line(&mut out, s.xfr_out_done, "requested transfers completed");
+        }
     }
     out.push_str("++ Zone Maintenance Statistics ++\n");
+    for (counter, &n) in Zm::ALL.iter().zip(&s.zone) {
+        if n > 0 {
+            line(&mut out, n, counter.description());
+        }
+    }
     out.push_str("++ Resolver Statistics ++\n[Common]\n");
     for view in &s.views {
         let _ = writeln!(out, "[View: {}]", view_label(view));
@@ -196,6 +227,12 @@ pub fn json(s: &Snapshot, now: u64) -> String {
         "rcodes": rcodes,
         "nsstats": nsstats,
         "cache": caches,
+        "zone": named(&mut Zm::ALL.iter().zip(&s.zone).map(|(c, n)| (c.key().to_string(), *n))),
+        "xfr": {
+            "out_completed": s.xfr_out_done,
+            "out_bytes": s.xfr_out_bytes,
+            "in_bytes": s.xfr_in_bytes,
+        },
         "control": { "commands": s.commands },
     });
     value.to_string()
@@ -235,6 +272,10 @@ mod tests {
                 },
             )],
             commands: registry.commands(),
+            zone: std::array::from_fn(|i| u64::from(i == Zm::NotifyInV4 as usize) * 2),
+            xfr_out_done: 1,
+            xfr_out_bytes: 2000,
+            xfr_in_bytes: 0,
         }
     }
 
@@ -260,8 +301,10 @@ mod tests {
                    1 queries resulted in successful answer
                    2 queries resulted in authoritative answer
                    1 queries resulted in NXDOMAIN
+                   1 requested transfers completed
                    2 UDP queries received
 ++ Zone Maintenance Statistics ++
+                   2 IPv4 notifies received
 ++ Resolver Statistics ++
 [Common]
 [View: default]
@@ -290,6 +333,8 @@ mod tests {
         assert_eq!(v["nsstats"]["referral"], 0);
         assert_eq!(v["cache"]["_default"]["hits"], 7);
         assert_eq!(v["control"]["commands"], 1);
+        assert_eq!(v["zone"]["notify_in_v4"], 2);
+        assert_eq!(v["xfr"]["out_bytes"], 2000);
         assert_eq!(v["time"], 5);
     }
 }

@@ -10,6 +10,7 @@
 pub mod counters;
 pub mod dump;
 pub mod observe;
+pub mod zone;
 
 pub use counters::{Block, Ns, Registry, Totals};
 pub use dump::Snapshot;

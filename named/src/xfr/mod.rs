@@ -52,6 +52,7 @@ use zones::zone::Zone;
 use crate::answer::Client;
 use crate::daemon::listen::display;
 use crate::daemon::log::{error, info, notice};
+use crate::stats::zone::{self as stats, Zm};
 use crate::wire::Rcode;
 pub use control::Schedule;
 pub use outgoing::Served;
@@ -385,15 +386,18 @@ impl NotifyHook for Service {
         };
         let name = zones::master::message_name(&info.key.name);
         if !info.is_secondary() {
+            stats::count(Zm::NotifyRejected);
             return Rcode::REFUSED;
         }
         if !table.notify_allowed(info, client.addr, key) {
+            stats::count(Zm::NotifyRejected);
             info!(
                 General,
                 "zone {}: refused notify from non-primary: {from}", info.label
             );
             return Rcode::REFUSED;
         }
+        stats::count(Zm::NotifyInV4.family(client.addr.is_ipv6()));
         info!(
             Notify,
             "client @0x{:012x} {from}{client_key}: received notify for zone '{name}'{signed}",

@@ -24,6 +24,7 @@ use super::message::{Message, RequestBuilder, random_id};
 use super::outgoing::unix_now;
 use crate::daemon::listen::display;
 use crate::daemon::log::debug;
+use crate::stats::zone::{self as stats, Zm};
 use crate::tsig::{self, TsigKey};
 use crate::wire::Opcode;
 use crate::wire::header::FLAG_QR;
@@ -162,6 +163,7 @@ pub async fn send(
         return Sent::Failed;
     }
     let mut buf = vec![0u8; 4096];
+    stats::count(Zm::NotifySentV4.family(target.is_ipv6()));
     for _ in 0..SENDS {
         debug!(3, Notify, "zone {label}: sending notify to {to}");
         if let Err(e) = socket.send(&msg).await {

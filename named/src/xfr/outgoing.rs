@@ -23,6 +23,7 @@ use super::message::{Message, RequestBuilder, soa_serial};
 use super::table::ZoneTable;
 use crate::daemon::listen::display;
 use crate::daemon::log::{error, info};
+use crate::stats::zone::{self as zone_stats, Xfr};
 use crate::tsig::{self, StreamSigner, Verified, VerifyError};
 use crate::wire::header::{FLAG_AA, FLAG_TC};
 use crate::wire::{
@@ -215,7 +216,9 @@ pub async fn serve<W: AsyncWrite + Unpin>(
     let _quota = quota;
     match result {
         Ok(stats) => {
+            zone_stats::add(Xfr::OutBytes, stats.bytes);
             if logged {
+                zone_stats::add(Xfr::OutDone, 1);
                 let secs = start.elapsed().as_secs_f64();
                 info!(
                     XferOut,

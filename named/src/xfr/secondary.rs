@@ -29,6 +29,7 @@ use super::table::{ZoneInfo, ZoneKey};
 use super::{Service, persist};
 use crate::daemon::listen::display;
 use crate::daemon::log::{debug, error, info, warning};
+use crate::stats::zone::{self as zone_stats, Xfr, Zm};
 
 /// What a secondary task is told.
 #[derive(Debug)]
@@ -334,6 +335,7 @@ impl Secondary {
         self.service.soa_query_slot().await;
         let service = Arc::clone(&self.service);
         let _querying = service.activity.soa_query();
+        zone_stats::count(Zm::SoaSentV4.family(primary.addr.is_ipv6()));
         let mut answer = incoming::query_soa_udp(
             primary.addr,
             source,
@@ -456,6 +458,11 @@ impl Secondary {
         let from = display(&primary.addr);
         let what = &self.transfer_label;
         info!(XferIn, "{}: Transfer started.", self.label);
+        let asked = match request {
+            Request::Axfr => Zm::AxfrReqV4,
+            _ => Zm::IxfrReqV4,
+        };
+        zone_stats::count(asked.family(primary.addr.is_ipv6()));
         debug!(
             1,
             XferIn,
@@ -632,6 +639,8 @@ impl Secondary {
 
     fn completed(&self, from: &str, counts: Counts, serial: u32, start: std::time::Instant) {
         let what = &self.transfer_label;
+        zone_stats::count(Zm::XfrSuccess);
+        zone_stats::add(Xfr::InBytes, counts.bytes);
         info!(
             XferIn,
             "transfer of '{what}' from {from}: Transfer status: success"
@@ -657,6 +666,8 @@ impl Secondary {
         start: std::time::Instant,
     ) {
         let what = &self.transfer_label;
+        zone_stats::count(Zm::XfrFail);
+        zone_stats::add(Xfr::InBytes, counts.bytes);
         error!(XferIn, "transfer of '{what}' from {from}: {stage}: {e}");
         info!(
             XferIn,

@@ -19,7 +19,12 @@ pub fn stats(server: &Server, words: &[String]) -> Outcome {
         views: config.views.iter().map(|v| v.name.clone()).collect(),
         caches: shared.forward.stats(),
         commands: shared.stats.commands(),
-    };
+        zone: Default::default(),
+        xfr_out_done: 0,
+        xfr_out_bytes: 0,
+        xfr_in_bytes: 0,
+    }
+    .with_zone_counters();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
