@@ -558,7 +558,7 @@ fn journal_differences(job: &Job, path: &Path, old: &Zone, new: &Zone) -> Result
             journal = Journal::create(path, new.origin(), new.class())?;
         }
         journal.append(&diff)?;
-        let limit = journal_limit(job.journal_size, &job.recipe.file);
+        let limit = journal_limit(job.journal_size, Some(&job.recipe.file));
         // The newest transaction always stays, so that the secondaries one version behind
         // get an increment however small the limit.
         let dropped = journal.trim(limit, Some(from))?;
@@ -583,12 +583,13 @@ fn journal_differences(job: &Job, path: &Path, old: &Zone, new: &Zone) -> Result
 
 /// The size `max-journal-size` allows a journal: BIND's default is twice the size of the
 /// zone (here, of its file), and no journal grows past 2 GiB.
-fn journal_limit(setting: JournalSize, zone_file: &Path) -> u64 {
+pub(crate) fn journal_limit(setting: JournalSize, zone_file: Option<&Path>) -> u64 {
     const CAP: u64 = 2 << 30;
     match setting {
         JournalSize::Bytes(bytes) => bytes.min(CAP),
         JournalSize::Unlimited => CAP,
-        JournalSize::Default => std::fs::metadata(zone_file)
+        JournalSize::Default => zone_file
+            .and_then(|f| std::fs::metadata(f).ok())
             .map_or(CAP, |m| m.len().saturating_mul(2))
             .min(CAP),
     }

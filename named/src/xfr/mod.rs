@@ -27,6 +27,7 @@
 
 mod control;
 pub mod incoming;
+pub mod journal;
 pub mod keys;
 pub mod message;
 pub mod notify;

@@ -23,7 +23,8 @@ use zones::serial::Serial;
 use zones::zone::{CheckOptions, Zone};
 use zones::{Name, RType};
 
-use super::incoming::{self, Content, Counts, Request, XferError};
+use super::incoming::{self, Content, Counts, Delta, Request, XferError};
+use super::journal;
 use super::keys::UnknownKey;
 use super::table::{ZoneInfo, ZoneKey};
 use super::{Service, persist};
@@ -543,6 +544,8 @@ impl Secondary {
             }
         };
         let counts = transferred.counts;
+        // The increments to journal; `None` after a full transfer.
+        let mut increments = None;
         let records = match transferred.content {
             Content::UpToDate(serial) => {
                 debug!(1, XferIn, "{}: up to date (serial {serial})", self.label);
@@ -561,7 +564,10 @@ impl Secondary {
                     return Attempt::RetryAxfr;
                 };
                 match incoming::apply(&zone, &deltas) {
-                    Ok(records) => records,
+                    Ok(records) => {
+                        increments = Some(deltas);
+                        records
+                    }
                     Err(e) => {
                         info!(
                             XferIn,
@@ -603,7 +609,42 @@ impl Secondary {
         );
         self.completed(&from, counts, serial, start);
         self.install(zone).await;
+        self.journal(increments).await;
         Attempt::Done
+    }
+
+    /// Records an IXFR's increments in the zone's journal, so that this copy can be
+    /// sent on incrementally; after a full transfer, ends the journal.
+    async fn journal(&self, increments: Option<Vec<Delta>>) {
+        let Some(path) = self.conf.journal.clone() else {
+            return;
+        };
+        let label = self.label.clone();
+        let limit = crate::daemon::load::journal_limit(
+            self.conf.max_journal_size,
+            self.conf.file.as_deref(),
+        );
+        let (origin, class) = (self.key.name.clone(), self.key.class);
+        let written = tokio::task::spawn_blocking(move || match increments {
+            Some(deltas) => journal::record(&path, &origin, class, &deltas, limit)
+                .map(|dropped| {
+                    if dropped > 0 {
+                        info!(
+                            XferIn,
+                            "{label}: journal {}: {dropped} oldest transaction{} dropped to stay within max-journal-size ({limit} bytes)",
+                            path.display(),
+                            if dropped == 1 { "" } else { "s" }
+                        );
+                    }
+                })
+                .map_err(|e| format!("{label}: journal {}: {e}", path.display())),
+            None => journal::end(&path)
+                .map_err(|e| format!("{label}: removing journal {}: {e}", path.display())),
+        })
+        .await;
+        if let Ok(Err(e)) = written {
+            error!(XferIn, "{e}");
+        }
     }
 
     /// Serves, announces and saves a new copy.

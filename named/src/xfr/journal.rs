@@ -1,0 +1,176 @@
+//! A secondary's journal: the increments each IXFR brought, appended as received, so
+//! that the secondary can answer IXFR requests of its own secondaries incrementally
+//! (chains of secondaries); a full transfer leaves no history, and ends the journal.
+
+use std::path::Path;
+
+use zones::diff::{Diff, DiffError};
+use zones::journal::{Journal, JournalError};
+use zones::{Class, Name, RType};
+
+use super::incoming::Delta;
+
+/// Why the journal could not record a transfer.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// An increment without the SOA records that bound it.
+    #[error("an increment from serial {from} lacks its SOA records")]
+    NoSoa {
+        /// The serial it starts from.
+        from: u32,
+    },
+    /// The increment is not a valid difference.
+    #[error(transparent)]
+    Diff(#[from] DiffError),
+    /// The journal file.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+/// A received increment as a journal transaction.
+fn diff_of(delta: &Delta) -> Result<Diff, RecordError> {
+    let split = |records: &[zones::record::Record]| {
+        let soa = records.iter().position(|r| r.rtype == RType::SOA)?;
+        let mut rest = records.to_vec();
+        let soa = rest.remove(soa);
+        Some((soa, rest))
+    };
+    let no_soa = || RecordError::NoSoa { from: delta.from };
+    let (old_soa, deleted) = split(&delta.deleted).ok_or_else(no_soa)?;
+    let (new_soa, added) = split(&delta.added).ok_or_else(no_soa)?;
+    Ok(Diff::new(old_soa, deleted, new_soa, added)?)
+}
+
+/// Appends `deltas` (an IXFR, oldest first) to the journal at `path`, starting a new
+/// journal when there is none or when the one there does not end where they begin;
+/// then trims it to `limit` bytes, always keeping the newest transaction. Returns how
+/// many old transactions were dropped.
+pub fn record(
+    path: &Path,
+    origin: &Name,
+    class: Class,
+    deltas: &[Delta],
+    limit: u64,
+) -> Result<usize, RecordError> {
+    let Some(first) = deltas.first() else {
+        return Ok(0);
+    };
+    let diffs = deltas.iter().map(diff_of).collect::<Result<Vec<_>, _>>()?;
+    let mut journal = match path.exists() {
+        true => Journal::open(path).map(|(j, _)| j)?,
+        false => Journal::create(path, origin, class)?,
+    };
+    if journal.last_serial().is_some_and(|last| last != first.from) {
+        journal = Journal::create(path, origin, class)?;
+    }
+    for diff in &diffs {
+        journal.append(diff)?;
+    }
+    let newest = deltas.last().map(|d| d.from);
+    Ok(journal.trim(limit, newest)?)
+}
+
+/// After a full transfer: the journal's history does not lead to the new copy, so it
+/// goes. A missing journal is not an error.
+pub fn end(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zones::record::Record;
+
+    fn origin() -> Name {
+        Name::from_text("example.", None).expect("name")
+    }
+
+    fn record_of(text: &str) -> Record {
+        let opts = zones::master::ParseOptions {
+            origin: origin(),
+            class: Class::IN,
+            base_dir: std::path::PathBuf::from("."),
+            default_ttl: Some(300),
+        };
+        let parsed = zones::master::parse_str(text, "t.db", &opts).expect("parses");
+        parsed.records.into_iter().next().expect("one record")
+    }
+
+    fn soa(serial: u32) -> Record {
+        record_of(&format!("@ SOA ns root {serial} 3600 600 86400 300"))
+    }
+
+    fn delta(from: u32, to: u32, old: &str, new: &str) -> Delta {
+        Delta {
+            from,
+            to,
+            deleted: vec![soa(from), record_of(old)],
+            added: vec![soa(to), record_of(new)],
+        }
+    }
+
+    #[test]
+    fn increments_are_appended_and_a_gap_starts_a_new_journal() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("example.jnl");
+        let origin = origin();
+        let steps = [
+            delta(1, 2, "www A 192.0.2.1", "www A 192.0.2.2"),
+            delta(2, 3, "www A 192.0.2.2", "www A 192.0.2.3"),
+        ];
+        assert_eq!(
+            record(&path, &origin, Class::IN, &steps, 1 << 20).expect("recorded"),
+            0
+        );
+        let (journal, _) = Journal::open_read_only(&path).expect("opens");
+        assert_eq!(
+            (journal.first_serial(), journal.last_serial()),
+            (Some(1), Some(3))
+        );
+        assert!(journal.chain(1, 3).expect("reads").is_some());
+        // An increment that does not follow the journal's end starts it again.
+        let later = [delta(7, 8, "www A 192.0.2.7", "www A 192.0.2.8")];
+        record(&path, &origin, Class::IN, &later, 1 << 20).expect("recorded");
+        let (journal, _) = Journal::open_read_only(&path).expect("opens");
+        assert_eq!(
+            (journal.first_serial(), journal.last_serial()),
+            (Some(7), Some(8))
+        );
+        end(&path).expect("removed");
+        assert!(!path.exists());
+        end(&path).expect("nothing to remove");
+    }
+
+    #[test]
+    fn trimming_keeps_the_newest_increment() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("example.jnl");
+        let first = [delta(1, 2, "www A 192.0.2.1", "www A 192.0.2.2")];
+        let second = [delta(2, 3, "www A 192.0.2.2", "www A 192.0.2.3")];
+        record(&path, &origin(), Class::IN, &first, 100).expect("recorded");
+        let dropped = record(&path, &origin(), Class::IN, &second, 100).expect("recorded");
+        assert_eq!(dropped, 1);
+        let (journal, _) = Journal::open_read_only(&path).expect("opens");
+        assert_eq!(
+            (journal.first_serial(), journal.last_serial()),
+            (Some(2), Some(3))
+        );
+        assert!(journal.chain(2, 3).expect("reads").is_some());
+    }
+
+    #[test]
+    fn an_increment_without_its_soa_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("example.jnl");
+        let origin = origin();
+        let mut bad = delta(1, 2, "www A 192.0.2.1", "www A 192.0.2.2");
+        bad.added.remove(0);
+        assert!(matches!(
+            record(&path, &origin, Class::IN, &[bad], 1 << 20),
+            Err(RecordError::NoSoa { from: 1 })
+        ));
+    }
+}
