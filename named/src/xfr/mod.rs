@@ -32,6 +32,7 @@ pub mod keys;
 pub mod message;
 pub mod notify;
 pub mod outgoing;
+pub mod pace;
 pub mod persist;
 pub mod secondary;
 pub mod table;
@@ -94,8 +95,11 @@ pub struct Service {
     transfers_in: Arc<Semaphore>,
     per_ns: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
     per_ns_limit: AtomicU32,
-    serial_query_rate: AtomicU32,
-    next_soa_query: tokio::sync::Mutex<tokio::time::Instant>,
+    /// `serial-query-rate`.
+    soa_queries: pace::Pacer,
+    /// `notify-rate`, and `startup-notify-rate` for a zone's first round.
+    notifies: pace::Pacer,
+    startup_notifies: pace::Pacer,
     port: AtomicU16,
     listening: Mutex<Vec<SocketAddr>>,
     activity: control::Activity,
@@ -122,8 +126,9 @@ impl Service {
             transfers_in: Arc::new(Semaphore::new(options.transfers_in.max(1) as usize)),
             per_ns: Mutex::new(HashMap::new()),
             per_ns_limit: AtomicU32::new(options.transfers_per_ns.max(1)),
-            serial_query_rate: AtomicU32::new(options.serial_query_rate.max(1)),
-            next_soa_query: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            soa_queries: pace::Pacer::new(options.serial_query_rate),
+            notifies: pace::Pacer::new(options.notify_rate),
+            startup_notifies: pace::Pacer::new(options.startup_notify_rate),
             port: AtomicU16::new(port),
             listening: Mutex::new(Vec::new()),
             activity: control::Activity::default(),
@@ -150,8 +155,9 @@ impl Service {
     pub fn set_options(&self, options: &ServerOptions, port: u16, listening: Vec<SocketAddr>) {
         self.per_ns_limit
             .store(options.transfers_per_ns.max(1), Ordering::Relaxed);
-        self.serial_query_rate
-            .store(options.serial_query_rate.max(1), Ordering::Relaxed);
+        self.soa_queries.set_rate(options.serial_query_rate);
+        self.notifies.set_rate(options.notify_rate);
+        self.startup_notifies.set_rate(options.startup_notify_rate);
         self.port.store(port, Ordering::Relaxed);
         if let Ok(mut l) = self.listening.lock() {
             *l = listening;
@@ -209,12 +215,13 @@ impl Service {
             return;
         };
         let delay = Duration::from_secs(u64::from(info.conf.notify_delay));
-        let wait = {
+        let (wait, first) = {
             let Ok(mut rounds) = self.notify_rounds.lock() else {
                 return;
             };
+            let first = !rounds.contains_key(key);
             let now = Instant::now();
-            match rounds.get_mut(key) {
+            let wait = match rounds.get_mut(key) {
                 Some(round) if round.queued => return,
                 Some(round) if now < round.last + delay => {
                     round.queued = true;
@@ -230,7 +237,8 @@ impl Service {
                     );
                     Duration::ZERO
                 }
-            }
+            };
+            (wait, first)
         };
         let service = Arc::clone(self);
         let key = key.clone();
@@ -247,11 +255,13 @@ impl Service {
                     );
                 }
             }
-            service.notify_round(&key).await;
+            service.notify_round(&key, first).await;
         });
     }
 
-    async fn notify_round(self: &Arc<Self>, key: &ZoneKey) {
+    /// Sends one round of NOTIFY for `key`, paced by `notify-rate`, or by
+    /// `startup-notify-rate` for the `first` round since the server started.
+    async fn notify_round(self: &Arc<Self>, key: &ZoneKey, first: bool) {
         let table = self.table();
         let Some(info) = table.by_key(key) else {
             return;
@@ -299,7 +309,14 @@ impl Service {
                     continue;
                 }
             };
+            let service = Arc::clone(self);
             sends.push(tokio::spawn(async move {
+                let pacer = if first {
+                    &service.startup_notifies
+                } else {
+                    &service.notifies
+                };
+                pacer.wait().await;
                 notify::send(target, source, &zone, &label, key.as_deref()).await
             }));
         }
@@ -345,16 +362,7 @@ impl Service {
 
     /// Waits for the next slot of `serial-query-rate`.
     async fn soa_query_slot(&self) {
-        let rate = self.serial_query_rate.load(Ordering::Relaxed).max(1);
-        let step = Duration::from_secs(1) / rate;
-        let at = {
-            let mut next = self.next_soa_query.lock().await;
-            let now = tokio::time::Instant::now();
-            let at = (*next).max(now);
-            *next = at + step;
-            at
-        };
-        tokio::time::sleep_until(at).await;
+        self.soa_queries.wait().await;
     }
 
     /// Stops every secondary task.
