@@ -132,18 +132,52 @@ pub struct SoaAnswer {
     pub authoritative: bool,
     /// The serial of the SOA in the answer section, if there was one for the zone.
     pub serial: Option<u32>,
+    /// The EXPIRE option's value (RFC 7314): how long the primary's own copy has left,
+    /// when it is a secondary itself.
+    pub expire: Option<u32>,
+}
+
+/// EDNS option code of EXPIRE (RFC 7314).
+const OPTION_EXPIRE: u16 = 9;
+
+/// The OPT record of a SOA query that asks for the primary's EXPIRE value.
+fn expire_opt() -> Record {
+    Record {
+        owner: Name::root(),
+        ttl: 0,
+        // The OPT's class carries our UDP payload size.
+        class: Class(1232),
+        rtype: RType::OPT,
+        rdata: zones::record::Rdata::from(vec![0, 9, 0, 0]),
+    }
+}
+
+/// The EXPIRE value in a response's OPT record, if it has one of the right length.
+fn expire_of(reply: &Message) -> Option<u32> {
+    let opt = reply.additional.iter().find(|r| r.rtype == RType::OPT)?;
+    let mut options = opt.rdata.as_bytes();
+    while let [c0, c1, l0, l1, rest @ ..] = options {
+        let len = usize::from(u16::from_be_bytes([*l0, *l1]));
+        let value = rest.get(..len)?;
+        if u16::from_be_bytes([*c0, *c1]) == OPTION_EXPIRE {
+            return <[u8; 4]>::try_from(value).ok().map(u32::from_be_bytes);
+        }
+        options = &rest[len..];
+    }
+    None
 }
 
 /// Asks `primary` for the zone's SOA over UDP, `tries` times `timeout` each, signed with
-/// `key` when given (the answer must then verify).
+/// `key` when given (the answer must then verify), with the EXPIRE option when
+/// `request_expire`.
 pub async fn query_soa_udp(
     primary: SocketAddr,
     source: Option<SocketAddr>,
     zone: &Name,
     class: Class,
-    timeout: Duration,
-    tries: u32,
+    (timeout, tries): (Duration, u32),
     key: Option<&TsigKey>,
+    request_expire: bool,
 ) -> Result<SoaAnswer, XferError> {
     let bind: SocketAddr = match source {
         Some(s) => s,
@@ -153,9 +187,11 @@ pub async fn query_soa_udp(
     let socket = UdpSocket::bind(bind).await?;
     socket.connect(primary).await?;
     let id = random_id();
-    let mut query = RequestBuilder::new(id, Opcode::QUERY)
-        .question(zone, RType::SOA, class)
-        .finish();
+    let mut builder = RequestBuilder::new(id, Opcode::QUERY).question(zone, RType::SOA, class);
+    if request_expire {
+        builder = builder.additional(&expire_opt());
+    }
+    let mut query = builder.finish();
     let mac = sign(&mut query, key)?;
     let mut buf = vec![0u8; 65535];
     for _ in 0..tries.max(1) {
@@ -223,6 +259,7 @@ fn soa_answer(reply: &Message, zone: &Name) -> SoaAnswer {
             .iter()
             .find(|r| r.rtype == RType::SOA && r.owner.to_lowercase() == zone.to_lowercase())
             .and_then(|r| soa_serial(r.rdata.as_bytes())),
+        expire: expire_of(reply),
     }
 }
 
@@ -681,6 +718,24 @@ fn key(r: &Record) -> (Vec<u8>, u16, Vec<u8>) {
 mod tests {
     use super::*;
     use zones::record::Rdata;
+
+    #[test]
+    fn the_expire_option_is_asked_for_and_read() {
+        let query = RequestBuilder::new(7, Opcode::QUERY)
+            .question(&name("example.com."), RType::SOA, Class::IN)
+            .additional(&expire_opt())
+            .finish();
+        let parsed = Message::parse(&query).expect("parses");
+        assert_eq!(parsed.additional[0].rdata.as_bytes(), [0, 9, 0, 0]);
+        assert_eq!(expire_of(&parsed), None);
+        let mut answer = RequestBuilder::new(7, Opcode::QUERY).response(0);
+        answer = answer.additional(&Record {
+            rdata: Rdata::from(vec![0, 10, 0, 2, 1, 2, 0, 9, 0, 4, 0, 0, 2, 88]),
+            ..expire_opt()
+        });
+        let parsed = Message::parse(&answer.finish()).expect("parses");
+        assert_eq!(expire_of(&parsed), Some(600));
+    }
 
     fn name(text: &str) -> Name {
         Name::from_text(text, None).expect("name")

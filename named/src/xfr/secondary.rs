@@ -74,6 +74,7 @@ pub fn spawn(service: Arc<Service>, info: &ZoneInfo) -> mpsc::Sender<Command> {
         next_refresh: Instant::now(),
         expire_at: None,
         first_retry: FIRST_RETRY,
+        primary_expire: None,
     };
     task.start();
     service.runtime.spawn(task.run(rx));
@@ -92,6 +93,14 @@ struct Secondary {
     next_refresh: Instant,
     expire_at: Option<Instant>,
     first_retry: u32,
+    /// The EXPIRE value (RFC 7314) the primary sent with the last SOA answer.
+    primary_expire: Option<u32>,
+}
+
+/// How long a copy checked as current may be served: the SOA's EXPIRE, or less when the
+/// primary is itself a secondary whose copy expires sooner (RFC 7314 EXPIRE option).
+fn expire_after_refresh(soa_expire: u32, primary_expire: Option<u32>) -> u32 {
+    primary_expire.map_or(soa_expire, |left| left.min(soa_expire))
 }
 
 /// The timer values of a copy.
@@ -241,7 +250,8 @@ impl Secondary {
             (Refreshed::Good, Some(zone)) => {
                 let t = timers(&self.conf, zone);
                 self.next_refresh = now + jittered(t.refresh);
-                self.expire_at = Some(now + Duration::from_secs(u64::from(t.expire)));
+                let expire = expire_after_refresh(t.expire, self.primary_expire.take());
+                self.expire_at = Some(now + Duration::from_secs(u64::from(expire)));
                 self.first_retry = FIRST_RETRY;
             }
             (_, Some(zone)) => {
@@ -342,9 +352,9 @@ impl Secondary {
             source,
             &name,
             self.key.class,
-            SOA_TIMEOUT,
-            SOA_TRIES,
+            (SOA_TIMEOUT, SOA_TRIES),
             tsig_key.as_deref(),
+            self.conf.request_expire,
         )
         .await;
         if matches!(answer, Err(XferError::TimedOut)) && self.conf.try_tcp_refresh {
@@ -419,6 +429,7 @@ impl Secondary {
                             );
                         }
                         debug!(1, General, "{}: zone is up to date", self.label);
+                        self.primary_expire = a.expire;
                         if let Some(file) = &self.conf.file {
                             let _ = persist::touch(file);
                         }
@@ -763,6 +774,13 @@ async fn sleep_until_opt(at: Option<Instant>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_primary_s_expire_option_shortens_the_expiry_only() {
+        assert_eq!(expire_after_refresh(86400, None), 86400);
+        assert_eq!(expire_after_refresh(86400, Some(600)), 600);
+        assert_eq!(expire_after_refresh(3600, Some(86400)), 3600);
+    }
 
     fn settings(extra: &str) -> conf::model::Zone {
         let text = format!(
