@@ -304,3 +304,94 @@ fn max_journal_size_trims_the_journal_and_ixfr_falls_back_to_axfr() {
         rivet.log()
     );
 }
+
+/// The records of `dig AXFR example.test` from the server on `port`, sorted.
+fn axfr_records(dig: &Path, port: u16) -> Vec<String> {
+    let out = std::process::Command::new(dig)
+        .args([
+            "@127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "+nocookie",
+            "+nostats",
+        ])
+        .args(["AXFR", "example.test"])
+        .output()
+        .expect("dig runs");
+    let mut records: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(';'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    records.sort();
+    // The SOA opens and closes a transfer: keep one.
+    records.dedup();
+    records
+}
+
+#[test]
+fn a_bind_secondary_left_behind_the_journal_converges_by_a_full_transfer() {
+    let (Some(named), Some(dig)) = (
+        tool("named", "xfr_rivet_primary"),
+        tool("dig", "xfr_rivet_primary"),
+    ) else {
+        return;
+    };
+    let rivet_dir = tempfile::tempdir().expect("dir");
+    let bind_dir = tempfile::tempdir().expect("dir");
+    let (rivet_port, bind_port) = (free_port(), free_port());
+    let db = rivet_dir.path().join("example.test.db");
+    rewrite(&db, &zone("example.test", 1, ip(1)));
+    let conf = write_conf_with_zones(
+        rivet_dir.path(),
+        "",
+        &format!(
+            "zone \"example.test\" {{ type primary; file \"example.test.db\"; notify explicit; \
+             notify-delay 0; also-notify {{ 127.0.0.1 port {bind_port}; }}; \
+             ixfr-from-differences yes; max-journal-size 600; }};\n"
+        ),
+    );
+    let rivet = Rivetd::start(&conf, rivet_port, &[]);
+    secondary_conf(bind_dir.path(), rivet_port, None);
+    let bind = Named::start(&named, bind_dir.path(), bind_port, "example.test").expect("BIND");
+    assert!(wait_for_a(
+        bind_port,
+        "www.example.test",
+        &[ip(1)],
+        PATIENCE
+    ));
+
+    // BIND goes away at serial 1; Rivet moves on until its journal no longer reaches 1.
+    drop(bind);
+    for serial in 2..=6u8 {
+        rewrite(&db, &zone("example.test", u32::from(serial), ip(serial)));
+        assert!(rivet.reload(), "{}", rivet.log());
+    }
+    assert!(rivet.count("oldest transaction") > 0, "{}", rivet.log());
+
+    // BIND comes back with its saved copy of serial 1 and asks for IXFR from 1 (on its
+    // start-up refresh, or on the NOTIFY of the next change): the journal cannot take it
+    // from there, so the answer is the whole zone.
+    let bind = Named::start(&named, bind_dir.path(), bind_port, "example.test").expect("BIND");
+    rewrite(&db, &zone("example.test", 7, ip(7)));
+    assert!(rivet.reload(), "{}", rivet.log());
+    assert!(
+        wait_for_a(bind_port, "www.example.test", &[ip(7)], PATIENCE),
+        "BIND did not catch up:\n{}\n{}",
+        bind.log_text(),
+        rivet.log()
+    );
+    assert!(
+        rivet.count("IXFR version not in journal, falling back to AXFR") >= 1,
+        "{}",
+        rivet.log()
+    );
+    assert!(
+        rivet.count("AXFR-style IXFR started (serial ") >= 1,
+        "{}",
+        rivet.log()
+    );
+    let ours = axfr_records(&dig, rivet_port);
+    assert!(ours.len() >= 4, "{ours:?}");
+    assert_eq!(axfr_records(&dig, bind_port), ours);
+}
