@@ -34,6 +34,7 @@ pub mod notify;
 pub mod outgoing;
 pub mod pace;
 pub mod persist;
+pub mod quota;
 pub mod secondary;
 pub mod table;
 
@@ -91,8 +92,8 @@ pub struct Service {
     sink: OnceLock<Weak<dyn ZoneSink>>,
     secondaries: Mutex<HashMap<ZoneKey, mpsc::Sender<Command>>>,
     notify_rounds: Mutex<HashMap<ZoneKey, NotifyRound>>,
-    transfers_out: Arc<Semaphore>,
-    transfers_in: Arc<Semaphore>,
+    transfers_out: quota::Quota,
+    transfers_in: quota::Quota,
     per_ns: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
     per_ns_limit: AtomicU32,
     /// `serial-query-rate`.
@@ -122,8 +123,8 @@ impl Service {
             sink: OnceLock::new(),
             secondaries: Mutex::new(HashMap::new()),
             notify_rounds: Mutex::new(HashMap::new()),
-            transfers_out: Arc::new(Semaphore::new(options.transfers_out.max(1) as usize)),
-            transfers_in: Arc::new(Semaphore::new(options.transfers_in.max(1) as usize)),
+            transfers_out: quota::Quota::new(options.transfers_out),
+            transfers_in: quota::Quota::new(options.transfers_in),
             per_ns: Mutex::new(HashMap::new()),
             per_ns_limit: AtomicU32::new(options.transfers_per_ns.max(1)),
             soa_queries: pace::Pacer::new(options.serial_query_rate),
@@ -150,9 +151,20 @@ impl Service {
         self.table.store(Arc::new(table));
     }
 
-    /// The server-wide settings a reload may change: the per-primary limit, the SOA query
-    /// rate, the notify port and the addresses this server answers on (never notified).
+    /// The server-wide settings a reload may change: the transfer limits, the SOA query
+    /// and NOTIFY rates, the notify port and the addresses this server answers on (never
+    /// notified).
     pub fn set_options(&self, options: &ServerOptions, port: u16, listening: Vec<SocketAddr>) {
+        self.transfers_in
+            .resize(options.transfers_in, &self.runtime);
+        self.transfers_out
+            .resize(options.transfers_out, &self.runtime);
+        if let Ok(mut per_ns) = self.per_ns.lock()
+            && self.per_ns_limit.load(Ordering::Relaxed) != options.transfers_per_ns.max(1)
+        {
+            // Limits per primary start afresh; transfers running keep the slots they hold.
+            per_ns.clear();
+        }
         self.per_ns_limit
             .store(options.transfers_per_ns.max(1), Ordering::Relaxed);
         self.soa_queries.set_rate(options.serial_query_rate);
@@ -355,7 +367,7 @@ impl Service {
             )
         };
         let _deferred = self.activity.deferred();
-        let one = Arc::clone(&self.transfers_in).acquire_owned().await.ok()?;
+        let one = self.transfers_in.acquire().await?;
         let two = per_ns.acquire_owned().await.ok()?;
         Some((one, two))
     }

@@ -78,7 +78,7 @@ pub async fn serve<W: AsyncWrite + Unpin>(
     msg: &[u8],
     peer: SocketAddr,
     local: SocketAddr,
-    quota: Option<tokio::sync::SemaphorePermit<'_>>,
+    quota: Option<tokio::sync::OwnedSemaphorePermit>,
     out: &mut W,
 ) -> Served {
     // The engine verified the request already and chose the view with its key; this
