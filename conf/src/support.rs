@@ -167,6 +167,21 @@ pub static RULES: &[Rule] = &[
         "http-listener",
         "DNS over HTTPS listeners are not supported",
     ),
+    i(
+        F,
+        "tls-listener",
+        "DNS over TLS is not supported: this listener is not opened",
+    ),
+    i(
+        F,
+        "tls-primary",
+        "zone transfers over TLS are not supported: this primary is not used",
+    ),
+    i(
+        F,
+        "tls-transfer",
+        "zone transfers over TLS are not supported: none is allowed here",
+    ),
     // options / view / zone.
     v(
         O,
@@ -722,6 +737,7 @@ fn statements(map: &Map, out: &mut Vec<Diagnostic>) {
                 ("tls", Some(m)) => {
                     entries(m, Context::Tls, out, &[]);
                 }
+                ("primaries" | "masters", _) => tls_remotes(value, out),
                 ("controls", Some(m)) => {
                     entries(m, Context::Controls, out, &[]);
                 }
@@ -736,9 +752,55 @@ fn statements(map: &Map, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Reports `feature` at `loc`.
+fn feature(name: &str, loc: &Loc, out: &mut Vec<Diagnostic>) {
+    if let Some(rule) = rule(Context::Feature, name) {
+        report(rule, name, loc, None, out);
+    }
+}
+
+/// A TLS name that asks for TLS (`none` does not).
+fn asks_tls(tls: Option<&Node>) -> Option<&Node> {
+    tls.filter(|t| !t.is_void())
+        .filter(|t| !t.as_str().is_some_and(|n| n.eq_ignore_ascii_case("none")))
+}
+
+/// The entries of a `primaries` list that name TLS.
+fn tls_remotes(list: &Node, out: &mut Vec<Diagnostic>) {
+    for entry in list.field("addresses").map(Node::as_list).unwrap_or(&[]) {
+        if let Some(tls) = asks_tls(entry.field("tls")) {
+            feature("tls-primary", &tls.loc, out);
+        }
+    }
+}
+
+/// Options that list the servers zones are transferred from.
+const SERVER_LISTS: &[&str] = &["primaries", "masters"];
+
 fn options_map(map: &Map, out: &mut Vec<Diagnostic>, view: bool) {
     let skip = if view { VIEW_STATEMENTS } else { &[] };
     for entry in entries(map, Context::Option, out, skip) {
+        if SERVER_LISTS.contains(&entry.name()) {
+            entry.values.iter().for_each(|v| tls_remotes(v, out));
+        }
+        if entry.name() == "allow-transfer" {
+            for value in &entry.values {
+                let transport = value
+                    .field("port-transport")
+                    .and_then(|h| h.field("transport"))
+                    .filter(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case("tls")));
+                if let Some(t) = transport {
+                    feature("tls-transfer", &t.loc, out);
+                }
+            }
+        }
+        if matches!(entry.name(), "listen-on" | "listen-on-v6") {
+            for value in &entry.values {
+                if let Some(tls) = asks_tls(value.field("tuple").and_then(|t| t.field("tls"))) {
+                    feature("tls-listener", &tls.loc, out);
+                }
+            }
+        }
         if matches!(entry.name(), "listen-on" | "listen-on-v6") {
             for (value, loc) in entry.values.iter().zip(&entry.locs) {
                 let http = value

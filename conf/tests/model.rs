@@ -474,3 +474,31 @@ fn debian_stock_configuration_has_its_zones_and_options() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn transfers_and_listeners_over_tls_are_said_to_be_unsupported() {
+    let loaded = load_text(
+        "options { directory \"/var/named\"; listen-on port 853 tls t { 127.0.0.1; }; };\n\
+         tls t { remote-hostname \"p.example\"; };\n\
+         primaries up { 192.0.2.1 tls t; };\n\
+         zone \"a.example\" { type secondary; file \"a\"; primaries { 192.0.2.2 tls t; up; }; };\n\
+         zone \"b.example\" { type primary; file \"b\"; allow-transfer transport tls { any; }; };",
+    );
+    let lines: Vec<String> = loaded
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("TLS"))
+        .map(|d| format!("{:?} {}", d.pos, d.message))
+        .collect();
+    let count = |feature: &str| lines.iter().filter(|l| l.contains(feature)).count();
+    assert_eq!(count("'tls-listener'"), 1, "{lines:?}");
+    assert_eq!(count("'tls-primary'"), 2, "{lines:?}");
+    assert_eq!(count("'tls-transfer'"), 1, "{lines:?}");
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .filter(|d| d.message.contains("TLS"))
+            .all(|d| d.severity == Severity::Warning)
+    );
+}
