@@ -118,7 +118,7 @@ impl BindControl {
             let control = free_port(dns + 1..30000).ok_or("no free port")?;
             let mut conf = format!(
                 "options {{\n  directory \"{}\";\n  listen-on {{ 127.0.0.1; }};\n  \
-                 listen-on-v6 {{ none; }};\n  pid-file none;\n  recursion no;\n}};\n",
+                 listen-on-v6 {{ none; }};\n  pid-file none;\n  recursion no;\n  zone-statistics full;\n}};\n",
                 dir.path().display()
             );
             for k in keys {

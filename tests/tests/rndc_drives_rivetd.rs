@@ -32,7 +32,7 @@ fn start_rivetd(keys: &[KeySpec], allow: &str, extra: &str) -> Server {
     let control_port = free_port();
     let mut conf = format!(
         "options {{\n  directory \"{}\";\n  listen-on {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  \
-         pid-file none;\n  recursion no;\n}};\n",
+         pid-file none;\n  recursion no;\n  zone-statistics full;\n}};\n",
         dir.path().display()
     );
     for k in keys {
@@ -452,6 +452,14 @@ fn stats_count_what_bind_counts() {
         stats_growth(&theirs, "Name Server Statistics", &kept),
         "ours:\n{mine}\nBIND's:\n{theirs}"
     );
+    // `zone-statistics full`: the zone's own counters (one zone, so no header to tell).
+    let per_zone = stats_growth(&theirs, "Per Zone Query Statistics", &all);
+    assert!(!per_zone.is_empty(), "{theirs}");
+    assert_eq!(
+        stats_growth(&mine, "Per Zone Query Statistics", &all),
+        per_zone,
+        "ours:\n{mine}\nBIND's:\n{theirs}"
+    );
 
     // The JSON form holds the same numbers.
     let rivetctl = tests::cargo_bin::build("ctl", "rivetctl");
@@ -464,6 +472,7 @@ fn stats_count_what_bind_counts() {
     assert_eq!(json["nsstats"]["tcp_queries"], 2, "{out}");
     assert_eq!(json["nsstats"]["edns0_in"], 1, "{out}");
     assert!(json["control"]["commands"].as_u64() >= Some(2), "{out}");
+    assert_eq!(json["zones"]["example.com"]["nxdomain"], 3, "{out}");
     // BIND's control channel writes its file and gives no numbers back.
     let (code, _, err) = run(&rivetctl, &bind_conf, &["--json", "stats"]);
     assert_eq!(code, 1);

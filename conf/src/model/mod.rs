@@ -26,7 +26,7 @@ pub use statements::{
 };
 pub use zone::{
     CheckMode, ForwardMode, GrantRule, JournalSize, MasterFormat, MasterStyle, NotifyMode,
-    RemoteServer, SourceAddr, TransferAcl, UpdatePolicy, Zone, ZoneKind,
+    RemoteServer, SourceAddr, TransferAcl, UpdatePolicy, Zone, ZoneKind, ZoneStatistics,
 };
 
 pub(crate) use build::{AclCompiler, build};

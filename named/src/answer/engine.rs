@@ -261,6 +261,7 @@ impl Engine {
                     primary: conf_zone.kind == ZoneKind::Primary,
                     zero_no_soa_ttl: conf_zone.zero_no_soa_ttl,
                     allow_transfer: conf_zone.allow_transfer.clone(),
+                    stats: None,
                 },
             );
             zone_count += 1;
@@ -332,6 +333,24 @@ impl Engine {
             view.forward = ViewForwarding::for_view(conf_view, cache);
         }
         forwarder.retain_views(config);
+    }
+
+    /// Gives each zone of `config` with `zone-statistics full` its counters from
+    /// `registry` (counters outlive engines).
+    pub fn attach_zone_statistics(&mut self, config: &Config, registry: &crate::stats::Registry) {
+        for (view, conf_view) in self.views.iter_mut().zip(&config.views) {
+            for zone in &conf_view.zones {
+                if zone.zone_statistics != conf::model::ZoneStatistics::Full {
+                    continue;
+                }
+                if let Some(entry) = view.zones.exact_mut(zone.name.as_wire()) {
+                    let label = zone.name.to_string();
+                    let label = label.trim_end_matches('.');
+                    let label = if label.is_empty() { "." } else { label };
+                    entry.stats = Some(registry.zone(&conf_view.name, label));
+                }
+            }
+        }
     }
 
     /// The forwarding settings of view `view` (an index in `config.views`).
@@ -859,7 +878,16 @@ impl Engine {
         });
         match written {
             Ok((len, reserved)) => {
-                Step::Reply(append_ede(&mut ws.out, len, opt, ede.filter(|_| reserved)))
+                let len = append_ede(&mut ws.out, len, opt, ede.filter(|_| reserved));
+                let zone_stats = answered
+                    .and_then(|a| a.zone)
+                    .and_then(|i| view.zones.get(i))
+                    .and_then(|z| z.stats.as_deref());
+                if let (Some(block), Some(reply)) = (zone_stats, ws.out.get(..len)) {
+                    let seen = crate::stats::Seen::query(rd, edns.is_some(), tcp);
+                    crate::stats::observe::response(block, seen, reply);
+                }
+                Step::Reply(len)
             }
             Err(_) => Step::Drop,
         }

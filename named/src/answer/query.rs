@@ -44,6 +44,8 @@ pub(crate) struct Answered {
     pub(crate) ede: Option<Ede>,
     /// The EXPIRE option's value (RFC 7314), for an SOA answer from a primary zone.
     pub(crate) expire: Option<u32>,
+    /// The zone the answer came from (its index in the view), if any.
+    pub(crate) zone: Option<usize>,
 }
 
 /// The state of one query, BIND's `query_ctx_t` and client attributes together.
@@ -123,6 +125,7 @@ impl<'a, 'p> Ctx<'a, 'p> {
             aa: self.aa,
             ede: self.ede,
             expire: self.expire,
+            zone: self.authdb,
         }
     }
 

@@ -31,6 +31,8 @@ pub(crate) struct ZoneEntry {
     pub(crate) zero_no_soa_ttl: bool,
     /// `allow-transfer`, resolved: IXFR over UDP is answered only to those it allows.
     pub(crate) allow_transfer: conf::model::TransferAcl,
+    /// The zone's query counters, with `zone-statistics full` (or `yes`).
+    pub(crate) stats: Option<Arc<crate::stats::Block>>,
 }
 
 /// The zones of a view.
@@ -71,6 +73,13 @@ impl ZoneSet {
         self.by_name
             .get(lower.as_bytes())
             .and_then(|&i| self.entries.get(i))
+    }
+
+    /// The zone whose origin is exactly `name`, to change.
+    pub(crate) fn exact_mut(&mut self, name: &[u8]) -> Option<&mut ZoneEntry> {
+        let lower = NameBuf::from_wire(name)?.lowered();
+        let i = *self.by_name.get(lower.as_bytes())?;
+        self.entries.get_mut(i)
     }
 
     /// The deepest zone at or above `name` (valid wire form, any case); with
@@ -140,6 +149,7 @@ mod tests {
                 transport: None,
                 acl: AddressMatchList::any(),
             },
+            stats: None,
         }
     }
 

@@ -98,6 +98,7 @@ impl Catalog {
         let served = state.zones.served(&state.config);
         let mut engine = Engine::with_environment(&state.config, served, &state.environment);
         engine.attach_forwarding(&state.config, &self.shared.forward);
+        engine.attach_zone_statistics(&state.config, &self.shared.stats);
         let hook: Arc<dyn xfr::NotifyHook> = self.replication.clone();
         engine.set_notify_hook(hook);
         let table = ZoneTable::build(

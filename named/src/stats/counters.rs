@@ -2,6 +2,7 @@
 //! cache line is written by two threads on the query path) and one shared by the TCP
 //! connections and the forwarders' late replies; summed when someone asks.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,6 +22,8 @@ pub enum Ns {
     EdnsIn,
     /// Requests with TSIG received.
     TsigIn,
+    /// Requests with invalid signature (TSIG that did not verify).
+    InvalidSig,
     /// TCP requests received.
     RequestTcp,
     /// Auth queries rejected.
@@ -63,11 +66,12 @@ pub enum Ns {
 
 impl Ns {
     /// Every counter, in BIND's order.
-    pub const ALL: [Ns; 23] = [
+    pub const ALL: [Ns; 24] = [
         Ns::RequestV4,
         Ns::RequestV6,
         Ns::EdnsIn,
         Ns::TsigIn,
+        Ns::InvalidSig,
         Ns::RequestTcp,
         Ns::AuthRejected,
         Ns::RecursionRejected,
@@ -89,6 +93,21 @@ impl Ns {
         Ns::TcpQuery,
     ];
 
+    /// The counters BIND keeps per zone: how the zone's queries were answered.
+    pub const PER_ZONE: [Ns; 11] = [
+        Ns::Success,
+        Ns::AuthAnswer,
+        Ns::NonAuthAnswer,
+        Ns::Referral,
+        Ns::Nxrrset,
+        Ns::Servfail,
+        Ns::Formerr,
+        Ns::Nxdomain,
+        Ns::Failure,
+        Ns::UdpQuery,
+        Ns::TcpQuery,
+    ];
+
     /// BIND's description in `named.stats`.
     pub fn description(self) -> &'static str {
         match self {
@@ -96,6 +115,7 @@ impl Ns {
             Ns::RequestV6 => "IPv6 requests received",
             Ns::EdnsIn => "requests with EDNS(0) received",
             Ns::TsigIn => "requests with TSIG received",
+            Ns::InvalidSig => "requests with invalid signature",
             Ns::RequestTcp => "TCP requests received",
             Ns::AuthRejected => "auth queries rejected",
             Ns::RecursionRejected => "recursive queries rejected",
@@ -125,6 +145,7 @@ impl Ns {
             Ns::RequestV6 => "requestv6",
             Ns::EdnsIn => "edns0_in",
             Ns::TsigIn => "tsig_in",
+            Ns::InvalidSig => "invalid_signature",
             Ns::RequestTcp => "request_tcp",
             Ns::AuthRejected => "auth_rejected",
             Ns::RecursionRejected => "recursion_rejected",
@@ -277,6 +298,9 @@ pub struct Registry {
     blocks: Mutex<Vec<Arc<Block>>>,
     shared: Arc<Block>,
     commands: AtomicU64,
+    /// The blocks of zones with `zone-statistics`, by view and zone name; they outlive
+    /// reloads, as BIND's per-zone counters do.
+    zones: Mutex<BTreeMap<(String, String), Arc<Block>>>,
 }
 
 impl Registry {
@@ -302,6 +326,30 @@ impl Registry {
     /// too few for contention on it to matter.
     pub fn shared(&self) -> &Block {
         &self.shared
+    }
+
+    /// The block of zone `zone` in view `view`, shared by every thread that answers
+    /// from it.
+    pub fn zone(&self, view: &str, zone: &str) -> Arc<Block> {
+        let mut zones = self.zones.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(
+            zones
+                .entry((view.to_owned(), zone.to_owned()))
+                .or_insert_with(|| Arc::new(Block::default())),
+        )
+    }
+
+    /// Each zone with statistics: its view, its name and its counters.
+    pub fn zone_totals(&self) -> Vec<(String, String, Totals)> {
+        let zones = self.zones.lock().unwrap_or_else(PoisonError::into_inner);
+        zones
+            .iter()
+            .map(|((view, zone), block)| {
+                let mut totals = Totals::default();
+                block.add_to(&mut totals);
+                (view.clone(), zone.clone(), totals)
+            })
+            .collect()
     }
 
     /// Counts a control-channel command.

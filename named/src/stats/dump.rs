@@ -29,6 +29,17 @@ pub struct Snapshot {
     pub xfr_out_bytes: u64,
     /// Bytes received in incoming transfers.
     pub xfr_in_bytes: u64,
+    /// The zones with `zone-statistics full`: view, zone and counters.
+    pub zones: Vec<(String, String, Totals)>,
+}
+
+/// How BIND names a zone in the per-zone sections.
+fn zone_label(view: &str, zone: &str) -> String {
+    if view == "_default" {
+        zone.to_owned()
+    } else {
+        format!("{zone} (view: {view})")
+    }
 }
 
 impl Snapshot {
@@ -174,6 +185,15 @@ pub fn text(s: &Snapshot, now: u64) -> String {
         }
     }
     out.push_str("++ Per Zone Query Statistics ++\n");
+    for (view, zone, totals) in &s.zones {
+        let _ = writeln!(out, "[{}]", zone_label(view, zone));
+        for counter in Ns::PER_ZONE {
+            let n = totals.ns(counter);
+            if n > 0 {
+                line(&mut out, n, counter.description());
+            }
+        }
+    }
     let _ = writeln!(out, "--- Statistics Dump --- ({now})");
     out
 }
@@ -233,6 +253,20 @@ pub fn json(s: &Snapshot, now: u64) -> String {
             "out_bytes": s.xfr_out_bytes,
             "in_bytes": s.xfr_in_bytes,
         },
+        "zones": s
+            .zones
+            .iter()
+            .map(|(view, zone, t)| {
+                (
+                    zone_label(view, zone),
+                    named(
+                        &mut Ns::PER_ZONE
+                            .iter()
+                            .map(|&c| (c.key().to_string(), t.ns(c))),
+                    ),
+                )
+            })
+            .collect::<Map<_, _>>(),
         "control": { "commands": s.commands },
     });
     value.to_string()
@@ -276,6 +310,7 @@ mod tests {
             xfr_out_done: 1,
             xfr_out_bytes: 2000,
             xfr_in_bytes: 0,
+            zones: Vec::new(),
         }
     }
 
@@ -321,6 +356,28 @@ mod tests {
 --- Statistics Dump --- (1795348534)
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn zones_with_statistics_get_their_own_lines() {
+        let mut totals = Totals::default();
+        totals.ns[Ns::Success as usize] = 4;
+        let s = Snapshot {
+            zones: vec![
+                ("_default".into(), "example.com".into(), totals.clone()),
+                ("inside".into(), "example.net".into(), Totals::default()),
+            ],
+            ..snapshot()
+        };
+        let text = text(&s, 1);
+        assert!(
+            text.contains(
+                "++ Per Zone Query Statistics ++\n[example.com]\n                   4 queries resulted in successful answer\n[example.net (view: inside)]\n---"
+            ),
+            "{text}"
+        );
+        let v: Value = serde_json::from_str(&json(&s, 1)).expect("JSON");
+        assert_eq!(v["zones"]["example.com"]["success"], 4);
     }
 
     #[test]

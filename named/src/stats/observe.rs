@@ -17,6 +17,21 @@ pub struct Seen {
     rd: bool,
     edns: bool,
     tcp: bool,
+    tsig: bool,
+}
+
+impl Seen {
+    /// A query (opcode QUERY) with RD as `rd`, an OPT record when `edns`, over TCP when
+    /// `tcp`: what the engine knows when it counts an answer for a zone.
+    pub fn query(rd: bool, edns: bool, tcp: bool) -> Self {
+        Self {
+            opcode: OPCODE_QUERY,
+            rd,
+            edns,
+            tcp,
+            tsig: false,
+        }
+    }
 }
 
 /// Counts a request received over TCP (`tcp`) or UDP, from an IPv6 (`v6`) or IPv4
@@ -32,6 +47,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
             rd: false,
             edns: false,
             tcp,
+            tsig: false,
         };
     };
     let opcode = (header[2] >> 3) & 0x0f;
@@ -39,6 +55,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
     let rd = header[2] & 0x01 != 0;
     let count = |i: usize| u16::from_be_bytes([header[i], header[i + 1]]);
     let mut edns = false;
+    let mut tsig = false;
     let mut at = 12;
     if count(4) == 1
         && let Some(end) = skip_name(msg, at)
@@ -62,7 +79,10 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
                         edns = true;
                         block.ns(Ns::EdnsIn);
                     }
-                    TYPE_TSIG => block.ns(Ns::TsigIn),
+                    TYPE_TSIG => {
+                        tsig = true;
+                        block.ns(Ns::TsigIn);
+                    }
                     _ => {}
                 }
                 at = end + 10 + usize::from(rdlen);
@@ -74,6 +94,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
         rd,
         edns,
         tcp,
+        tsig,
     }
 }
 
@@ -90,6 +111,10 @@ pub fn response(block: &Block, seen: Seen, reply: &[u8]) {
     }
     if seen.edns {
         block.ns(Ns::EdnsOut);
+    }
+    // A signed request that did not verify is answered NOTAUTH (RFC 8945 §5.2).
+    if seen.tsig && rcode == 9 {
+        block.ns(Ns::InvalidSig);
     }
     if seen.opcode != OPCODE_QUERY {
         return;
@@ -238,6 +263,18 @@ mod tests {
         assert_eq!((t.rcodes[0], t.rcodes[3], t.rcodes[5]), (4, 1, 1));
         // Every query answered but the refused one.
         assert_eq!(t.ns(Ns::UdpQuery), 5);
+    }
+
+    #[test]
+    fn a_signed_request_answered_notauth_has_an_invalid_signature() {
+        let registry = Registry::new();
+        let b = registry.register();
+        let signed = request(&b, &query(0x00, 6, &[TSIG]), false, false);
+        response(&b, signed, &reply(0x00, 9, 0, 0));
+        let plain = request(&b, &query(0x00, 6, &[]), false, false);
+        response(&b, plain, &reply(0x00, 9, 0, 0));
+        let t = registry.totals();
+        assert_eq!((t.ns(Ns::TsigIn), t.ns(Ns::InvalidSig)), (1, 1));
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn stats(server: &Server, words: &[String]) -> Outcome {
         xfr_out_done: 0,
         xfr_out_bytes: 0,
         xfr_in_bytes: 0,
+        zones: shared.stats.zone_totals(),
     }
     .with_zone_counters();
     let now = SystemTime::now()
