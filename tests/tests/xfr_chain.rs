@@ -6,7 +6,6 @@ mod rivetd_common;
 
 use std::net::Ipv4Addr;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rivetd_common::{Rivetd, free_port, rewrite, tool, wait_for_a, write_conf_with_zones};
@@ -27,25 +26,6 @@ fn bind_conf(dir: &Path, body: &str) {
         dir.display()
     );
     std::fs::write(dir.join("named.conf"), conf).expect("BIND conf");
-}
-
-fn nsupdate(nsupdate: &Path, port: u16, script: &str) {
-    use std::io::Write as _;
-    let mut child = Command::new(nsupdate)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("nsupdate runs");
-    let input = format!("server 127.0.0.1 {port}\n{script}send\n");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("script written");
-    let out = child.wait_with_output().expect("nsupdate ends");
-    assert!(out.status.success(), "nsupdate: {out:?}");
 }
 
 #[test]
@@ -117,8 +97,9 @@ fn an_update_reaches_the_end_of_the_chain_incrementally() {
         tertiary.log_text()
     );
 
-    nsupdate(
+    rivetd_common::nsupdate(
         &nsupdate_bin,
+        &[],
         primary_port,
         &format!(
             "zone example.test\nupdate add new.example.test 300 A {}\n",
@@ -159,8 +140,9 @@ fn an_update_reaches_the_end_of_the_chain_incrementally() {
     );
 
     // A second update goes the same way, the journals growing by one step each.
-    nsupdate(
+    rivetd_common::nsupdate(
         &nsupdate_bin,
+        &[],
         primary_port,
         &format!(
             "zone example.test\nupdate delete www.example.test A\nupdate add www.example.test 300 A {}\n",

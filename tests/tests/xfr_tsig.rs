@@ -6,7 +6,7 @@ mod rivetd_common;
 
 use std::net::Ipv4Addr;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use rivetd_common::{
@@ -90,26 +90,6 @@ fn rndc(rndc: &Path, dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "rndc {args:?}: {out:?}");
 }
 
-fn nsupdate(nsupdate: &Path, port: u16, script: &str) {
-    use std::io::Write as _;
-    let mut child = Command::new(nsupdate)
-        .args(["-y", &format!("hmac-sha256:xfer:{SECRET}")])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("nsupdate runs");
-    let input = format!("server 127.0.0.1 {port}\n{script}send\n");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("script written");
-    let out = child.wait_with_output().expect("nsupdate ends");
-    assert!(out.status.success(), "nsupdate: {out:?}");
-}
-
 fn dig(dig: &Path, port: u16, args: &[&str]) -> String {
     let out = Command::new(dig)
         .args(["@127.0.0.1", "-p", &port.to_string(), "+time=2", "+tries=1"])
@@ -176,8 +156,9 @@ fn bind_primary_feeds_rivet_signed_by_axfr_then_ixfr_on_signed_notify() {
     );
 
     // An update on BIND reaches Rivet by a signed NOTIFY, as an IXFR.
-    nsupdate(
+    rivetd_common::nsupdate(
         &nsupdate_bin,
+        &["-y", &format!("hmac-sha256:xfer:{SECRET}")],
         bind_port,
         "zone dyn.test\nupdate add new.dyn.test 300 A 192.0.2.9\n",
     );

@@ -565,9 +565,8 @@ fn journal_differences(job: &Job, path: &Path, old: &Zone, new: &Zone) -> Result
         if dropped > 0 {
             info!(
                 Zoneload,
-                "{label}: journal {}: {dropped} oldest transaction{} dropped to stay within max-journal-size ({limit} bytes)",
-                path.display(),
-                if dropped == 1 { "" } else { "s" }
+                "{}",
+                crate::xfr::journal::trimmed_message(label, path, dropped, limit)
             );
         }
         Ok(())

@@ -70,6 +70,16 @@ pub fn record(
     Ok(journal.trim(limit, newest)?)
 }
 
+/// The log line for `dropped` transactions trimmed from the journal at `path` of zone
+/// `label` to stay within `limit` bytes.
+pub fn trimmed_message(label: &str, path: &Path, dropped: usize, limit: u64) -> String {
+    format!(
+        "{label}: journal {}: {dropped} oldest transaction{} dropped to stay within max-journal-size ({limit} bytes)",
+        path.display(),
+        if dropped == 1 { "" } else { "s" }
+    )
+}
+
 /// After a full transfer: the journal's history does not lead to the new copy, so it
 /// goes. A missing journal is not an error.
 pub fn end(path: &Path) -> std::io::Result<()> {

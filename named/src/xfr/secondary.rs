@@ -642,9 +642,8 @@ impl Secondary {
                     if dropped > 0 {
                         info!(
                             XferIn,
-                            "{label}: journal {}: {dropped} oldest transaction{} dropped to stay within max-journal-size ({limit} bytes)",
-                            path.display(),
-                            if dropped == 1 { "" } else { "s" }
+                            "{}",
+                            journal::trimmed_message(&label, &path, dropped, limit)
                         );
                     }
                 })

@@ -613,3 +613,25 @@ pub fn file_lines(path: &Path) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Runs `nsupdate` (path `program`, with `args` such as `-y KEY`) against 127.0.0.1#`port`
+/// with `script` and `send`; it must succeed.
+pub fn nsupdate(program: &Path, args: &[&str], port: u16, script: &str) {
+    use std::io::Write as _;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nsupdate runs");
+    let input = format!("server 127.0.0.1 {port}\n{script}send\n");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("script written");
+    let out = child.wait_with_output().expect("nsupdate ends");
+    assert!(out.status.success(), "nsupdate: {out:?}");
+}
