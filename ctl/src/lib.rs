@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod cli;
 pub mod client;
 pub mod command;
 pub mod keygen;

@@ -75,19 +75,12 @@ enum Tsig {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match ctl::cli::parse::<Args>() {
         Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(code) => return code,
     };
     if args.version {
-        println!("{PROGRAM} {}", env!("CARGO_PKG_VERSION"));
+        ctl::cli::print_version(PROGRAM);
         return ExitCode::SUCCESS;
     }
     match run(&args) {
