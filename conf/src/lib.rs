@@ -104,6 +104,12 @@ pub fn load_str(
     finish(document, &mut diagnostics)
 }
 
+/// [`load_str`] for self-contained text (nothing to include), read with the default
+/// options: a configuration written out in a test or an example.
+pub fn load_text(text: &str) -> Result<Loaded, LoadError> {
+    load_str(&MemFs::new(), "named.conf", text, &ParseOptions::default())
+}
+
 fn finish(document: Document, diagnostics: &mut Vec<Diagnostic>) -> Result<Loaded, LoadError> {
     diagnostics.extend(check::check(&document));
     if has_error(diagnostics) {

@@ -132,11 +132,9 @@ pub fn display(addr: &SocketAddr) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use conf::{MemFs, ParseOptions};
 
     fn load(text: &str) -> conf::Loaded {
-        conf::load_str(&MemFs::new(), "named.conf", text, &ParseOptions::default())
-            .expect("configuration loads")
+        conf::load_text(text).expect("configuration loads")
     }
 
     fn iface(name: &str, addr: &str, prefix: u8) -> InterfaceAddr {

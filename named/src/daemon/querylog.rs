@@ -302,11 +302,7 @@ mod tests {
     }
 
     fn config(text: &str) -> conf::model::Config {
-        let fs = conf::MemFs::new();
-        let options = conf::ParseOptions::default();
-        conf::load_str(&fs, "named.conf", text, &options)
-            .expect("configuration loads")
-            .config
+        conf::load_text(text).expect("configuration loads").config
     }
 
     #[test]

@@ -120,16 +120,7 @@ mod tests {
     use super::*;
 
     fn view(text: &str) -> View {
-        conf::load_str(
-            &conf::MemFs::new(),
-            "named.conf",
-            text,
-            &conf::ParseOptions::default(),
-        )
-        .expect("loads")
-        .config
-        .views
-        .remove(0)
+        conf::load_text(text).expect("loads").config.views.remove(0)
     }
 
     fn cache() -> Arc<Cache> {

@@ -255,13 +255,7 @@ mod tests {
     }
 
     fn settings(text: &str) -> conf::model::Zone {
-        let loaded = conf::load_str(
-            &conf::MemFs::new(),
-            "named.conf",
-            text,
-            &conf::ParseOptions::default(),
-        )
-        .expect("config");
+        let loaded = conf::load_text(text).expect("config");
         loaded.config.views[0].zones[0].clone()
     }
 

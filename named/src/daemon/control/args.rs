@@ -98,15 +98,9 @@ mod tests {
     use super::*;
 
     fn config() -> Config {
-        let fs = conf::MemFs::default();
-        conf::load_str(
-            &fs,
-            "named.conf",
-            "zone \"example.com\" { type primary; file \"example.com.db\"; };\n",
-            &conf::ParseOptions::default(),
-        )
-        .expect("loads")
-        .config
+        conf::load_text("zone \"example.com\" { type primary; file \"example.com.db\"; };\n")
+            .expect("loads")
+            .config
     }
 
     fn words(line: &str) -> Vec<String> {

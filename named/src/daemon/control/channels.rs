@@ -139,10 +139,7 @@ mod tests {
     use super::*;
 
     fn config(text: &str) -> Config {
-        let fs = conf::MemFs::default();
-        conf::load_str(&fs, "named.conf", text, &conf::ParseOptions::default())
-            .expect("configuration loads")
-            .config
+        conf::load_text(text).expect("configuration loads").config
     }
 
     #[test]
