@@ -3,7 +3,9 @@
 //! `bench/out/rivetd/zones`) answered in a loop by `Engine::handle`.
 //!
 //! `cargo bench -p named --bench answer [-- ZONEDIR]` prints nanoseconds per query per zone.
-//! `RIVET_BENCH_ZONES=bench.test` picks zones and `RIVET_BENCH_PASSES=1` the passes, which
+//! `RIVET_BENCH_STATS=1` also counts each query and answer in a worker's statistics block,
+//! as the UDP workers do. `RIVET_BENCH_ZONES=bench.test` picks zones and
+//! `RIVET_BENCH_PASSES=1` the passes, which
 //! keeps a run under `valgrind --tool=callgrind` short: instruction counts do not depend on
 //! what else the machine is doing. It is a tool for finding where the time goes; the
 //! figures that count come from dnsperf against the running server.
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use named::answer::{Client, Engine, Environment, ServedZone, Transport, Workspace};
+use named::stats;
 use tests::answers::{self, Opt, Query, RD};
 
 /// Passes over the query file per zone, unless `RIVET_BENCH_PASSES` says otherwise.
@@ -101,11 +104,31 @@ fn run(zone: &str, zonedir: &Path, passes: usize) {
     for q in &queries {
         bytes += engine.handle(q, &client, &mut ws).map_or(0, <[u8]>::len);
     }
+    let counting = std::env::var("RIVET_BENCH_STATS").is_ok_and(|v| v == "1");
+    let registry = stats::Registry::new();
+    let block = registry.register();
     let started = thread_time();
     for _ in 0..passes {
         for q in &queries {
-            black_box(engine.handle(black_box(q), &client, &mut ws));
+            if counting {
+                let seen = stats::observe::request(&block, black_box(q), false, false);
+                let head = engine
+                    .handle(black_box(q), &client, &mut ws)
+                    .map(stats::observe::header);
+                if let Some(head) = head {
+                    stats::observe::answer(&block, seen, head.as_bytes(), ws.referral());
+                }
+            } else {
+                black_box(engine.handle(black_box(q), &client, &mut ws));
+            }
         }
+    }
+    if counting {
+        let totals = registry.totals();
+        assert_eq!(
+            totals.ns(stats::Ns::Response) as usize,
+            passes * queries.len()
+        );
     }
     let per = (thread_time() - started) as f64 / (passes * queries.len()) as f64;
     println!(

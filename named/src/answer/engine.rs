@@ -80,6 +80,9 @@ pub struct Workspace {
     signed: Vec<u8>,
     /// The forwarders' answer to the next query, which the engine deferred.
     forwarded: Option<Arc<ForwardedAnswer>>,
+    /// The last answer came from a zone with AA clear: a delegation (BIND's
+    /// `isreferral`), for the statistics.
+    referral: bool,
 }
 
 impl Workspace {
@@ -94,6 +97,7 @@ impl Workspace {
             room: 0,
             signed: Vec::new(),
             forwarded: None,
+            referral: false,
         }
     }
 
@@ -101,6 +105,12 @@ impl Workspace {
     /// it with [`Action::Query`]); the reply is rendered from it instead of the cache.
     pub fn set_forwarded(&mut self, answer: Arc<ForwardedAnswer>) {
         self.forwarded = Some(answer);
+    }
+
+    /// Whether the request last handled was answered from a zone with a referral; the
+    /// header cannot tell it from a forwarded NODATA, which also has AA clear.
+    pub fn referral(&self) -> bool {
+        self.referral
     }
 
     /// The verified TSIG of the request last handled, when it was signed.
@@ -414,6 +424,7 @@ impl Engine {
 
     fn step(&self, msg: &[u8], client: &Client, ws: &mut Workspace) -> Step {
         ws.room = 0;
+        ws.referral = false;
         let access = self.access(client, None);
         // BIND drops blackholed clients before reading anything.
         if !self.blackhole.elements.is_empty() && access.allows(&self.blackhole, false) {
@@ -879,13 +890,16 @@ impl Engine {
         match written {
             Ok((len, reserved)) => {
                 let len = append_ede(&mut ws.out, len, opt, ede.filter(|_| reserved));
+                // Zone data clears AA only for a delegation (a glue answer has records
+                // in the answer section, which makes it a successful one instead).
+                ws.referral = answered.is_some_and(|a| !a.aa);
                 let zone_stats = answered
                     .and_then(|a| a.zone)
                     .and_then(|i| view.zones.get(i))
                     .and_then(|z| z.stats.as_deref());
                 if let (Some(block), Some(reply)) = (zone_stats, ws.out.get(..len)) {
                     let seen = crate::stats::Seen::query(rd, edns.is_some(), tcp);
-                    crate::stats::observe::response(block, seen, reply);
+                    crate::stats::observe::answer(block, seen, reply, ws.referral);
                 }
                 Step::Reply(len)
             }

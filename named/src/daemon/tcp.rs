@@ -265,8 +265,9 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
             let engine = shared.engine.load();
             let deferred = match respond_guarded(&engine, &msg, &client, &mut ws) {
                 Some(Outcome::Reply(answer)) => {
-                    stats::observe::response(counters, seen, answer);
+                    let head = stats::observe::header(answer);
                     frame(&mut out, answer);
+                    stats::observe::answer(counters, seen, head.as_bytes(), ws.referral());
                     None
                 }
                 Some(Outcome::Drop) | None => {
@@ -294,7 +295,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
         };
         if let Some(d) = deferred.filter(|d| d.action == Action::Query) {
             // A forwarding miss: answered in order, once the forwarders replied.
-            stats::observe::recursion(counters);
+            let seen = stats::observe::recursion(counters, seen);
             if let Some(answer) =
                 crate::forward::service::resolve(shared, d.view, &msg, &client).await
             {
@@ -307,6 +308,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
                 break;
             }
             out.clear();
+            stats::observe::transfer(counters, seen);
             let served = replication
                 .serve_transfer(deferred.view, &msg, &client, &mut write)
                 .await;
@@ -396,12 +398,9 @@ mod tests {
 
     #[test]
     fn settings_follow_bind_units() {
-        let options = conf::load_str(
-            &conf::MemFs::new(),
-            "named.conf",
+        let options = conf::load_text(
             "options { tcp-idle-timeout 50; tcp-initial-timeout 3; tcp-clients 7;
              tcp-listen-queue 3; };",
-            &conf::ParseOptions::default(),
         )
         .expect("loads")
         .config

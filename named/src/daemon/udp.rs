@@ -299,7 +299,7 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
             let answer = match super::tcp::respond_guarded(&engine, msg, &client, &mut ws) {
                 Some(Outcome::Reply(answer)) => answer,
                 Some(Outcome::Defer(d)) if d.action == Action::Query => {
-                    stats::observe::recursion(&counters);
+                    let seen = stats::observe::recursion(&counters, seen);
                     if let Some(replies) = &replies {
                         crate::forward::service::submit_udp(
                             shared, d.view, msg, client, seen, replies,
@@ -319,7 +319,7 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
                     continue;
                 }
             };
-            stats::observe::response(&counters, seen, answer);
+            let head = stats::observe::header(answer);
             if !batch.stage(staged, &mut used, i, answer) {
                 batch.send(fd, staged);
                 staged = 0;
@@ -328,6 +328,7 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
                     continue;
                 }
             }
+            stats::observe::answer(&counters, seen, head.as_bytes(), ws.referral());
             staged += 1;
         }
         drop(engine);

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Query types counted one by one (every type number below this); the rest share
-/// [`Totals::qtype_other`].
-pub const QTYPES: usize = 260;
+/// Query types counted one by one (type numbers 1 to 255, as BIND counts them); type 0
+/// and the types above 255 share [`Totals::qtype_other`], BIND's `Others`.
+pub const QTYPES: usize = 256;
 
 /// The name server counters, in BIND's order of `++ Name Server Statistics ++`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,8 +177,8 @@ pub struct Block {
     /// Only one thread writes to it: an increment need not be a locked instruction.
     exclusive: bool,
     opcodes: [AtomicU64; 16],
+    /// Slot 0 holds the other types: type 0 is one of them.
     qtypes: [AtomicU64; QTYPES],
-    qtype_other: AtomicU64,
     rcodes: [AtomicU64; 16],
     ns: [AtomicU64; Ns::ALL.len()],
 }
@@ -189,7 +189,6 @@ impl Default for Block {
             exclusive: false,
             opcodes: std::array::from_fn(|_| AtomicU64::new(0)),
             qtypes: std::array::from_fn(|_| AtomicU64::new(0)),
-            qtype_other: AtomicU64::new(0),
             rcodes: std::array::from_fn(|_| AtomicU64::new(0)),
             ns: std::array::from_fn(|_| AtomicU64::new(0)),
         }
@@ -221,10 +220,8 @@ impl Block {
     /// Counts a query of type `qtype`.
     #[inline]
     pub fn qtype(&self, qtype: u16) {
-        match self.qtypes.get(usize::from(qtype)) {
-            Some(counter) => self.bump(counter),
-            None => self.bump(&self.qtype_other),
-        }
+        let slot = if qtype < 256 { usize::from(qtype) } else { 0 };
+        self.bump(&self.qtypes[slot]);
     }
 
     /// Counts a response with `rcode` (its low four bits: extended RCODEs are counted
@@ -245,10 +242,10 @@ impl Block {
         for (t, c) in totals.opcodes.iter_mut().zip(&self.opcodes) {
             *t += read(c);
         }
-        for (t, c) in totals.qtypes.iter_mut().zip(&self.qtypes) {
+        for (t, c) in totals.qtypes.iter_mut().zip(&self.qtypes).skip(1) {
             *t += read(c);
         }
-        totals.qtype_other += read(&self.qtype_other);
+        totals.qtype_other += read(&self.qtypes[0]);
         for (t, c) in totals.rcodes.iter_mut().zip(&self.rcodes) {
             *t += read(c);
         }
@@ -263,9 +260,9 @@ impl Block {
 pub struct Totals {
     /// Requests by opcode.
     pub opcodes: [u64; 16],
-    /// Queries by type number (below [`QTYPES`]).
+    /// Queries by type number (below [`QTYPES`]; slot 0 stays zero).
     pub qtypes: [u64; QTYPES],
-    /// Queries of other types.
+    /// Queries of type 0 or above 255 (BIND's `Others`).
     pub qtype_other: u64,
     /// Responses by RCODE.
     pub rcodes: [u64; 16],
@@ -392,12 +389,16 @@ mod tests {
         b.opcode(4);
         a.qtype(1);
         b.qtype(65280);
+        b.qtype(257);
+        a.qtype(0);
+        a.qtype(255);
         a.rcode(3);
         b.ns(Ns::Nxdomain);
         registry.shared().ns(Ns::Nxdomain);
         let t = registry.totals();
         assert_eq!((t.opcodes[0], t.opcodes[4]), (2, 1));
-        assert_eq!((t.qtypes[1], t.qtype_other), (1, 1));
+        assert_eq!((t.qtypes[1], t.qtypes[255], t.qtype_other), (1, 1, 3));
+        assert_eq!(t.qtypes[0], 0);
         assert_eq!(t.rcodes[3], 1);
         assert_eq!(t.ns(Ns::Nxdomain), 2);
         assert_eq!(align_of::<Block>(), 128);

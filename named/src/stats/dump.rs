@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub xfr_in_bytes: u64,
     /// The zones with `zone-statistics full`: view, zone and counters.
     pub zones: Vec<(String, String, Totals)>,
+    /// Outgoing transfers completed of each of `zones`, in the same order.
+    pub zones_xfr_out: Vec<u64>,
 }
 
 /// How BIND names a zone in the per-zone sections.
@@ -50,6 +52,11 @@ impl Snapshot {
         self.xfr_out_done = super::zone::xfr_total(Xfr::OutDone);
         self.xfr_out_bytes = super::zone::xfr_total(Xfr::OutBytes);
         self.xfr_in_bytes = super::zone::xfr_total(Xfr::InBytes);
+        self.zones_xfr_out = self
+            .zones
+            .iter()
+            .map(|(view, zone, _)| super::zone::transfers_out_of(view, zone))
+            .collect();
         self
     }
 }
@@ -101,15 +108,15 @@ fn line(out: &mut String, value: u64, description: &str) {
     let _ = writeln!(out, "{value:>20} {description}");
 }
 
-/// Query types with their counts, in type-number order.
+/// Query types with their counts as BIND lists them: `Others` first, then by type number.
 fn qtypes(totals: &Totals) -> impl Iterator<Item = (String, u64)> + '_ {
-    (0..QTYPES)
-        .filter(|&t| totals.qtypes[t] > 0)
-        .map(|t| {
+    let others = (totals.qtype_other > 0).then(|| ("Others".to_string(), totals.qtype_other));
+    others
+        .into_iter()
+        .chain((1..QTYPES).filter(|&t| totals.qtypes[t] > 0).map(|t| {
             let rtype = RType(u16::try_from(t).unwrap_or(u16::MAX));
             (rtype.to_string(), totals.qtypes[t])
-        })
-        .chain((totals.qtype_other > 0).then(|| ("others".to_string(), totals.qtype_other)))
+        }))
 }
 
 /// The cache lines Rivet keeps, with BIND's descriptions.
@@ -185,12 +192,16 @@ pub fn text(s: &Snapshot, now: u64) -> String {
         }
     }
     out.push_str("++ Per Zone Query Statistics ++\n");
-    for (view, zone, totals) in &s.zones {
+    for (i, (view, zone, totals)) in s.zones.iter().enumerate() {
         let _ = writeln!(out, "[{}]", zone_label(view, zone));
+        let transfers = s.zones_xfr_out.get(i).copied().unwrap_or(0);
         for counter in Ns::PER_ZONE {
             let n = totals.ns(counter);
             if n > 0 {
                 line(&mut out, n, counter.description());
+            }
+            if counter == Ns::Failure && transfers > 0 {
+                line(&mut out, transfers, "requested transfers completed");
             }
         }
     }
@@ -256,13 +267,16 @@ pub fn json(s: &Snapshot, now: u64) -> String {
         "zones": s
             .zones
             .iter()
-            .map(|(view, zone, t)| {
+            .enumerate()
+            .map(|(i, (view, zone, t))| {
+                let transfers = s.zones_xfr_out.get(i).copied().unwrap_or(0);
                 (
                     zone_label(view, zone),
                     named(
                         &mut Ns::PER_ZONE
                             .iter()
-                            .map(|&c| (c.key().to_string(), t.ns(c))),
+                            .map(|&c| (c.key().to_string(), t.ns(c)))
+                            .chain(std::iter::once(("xfr_out_completed".to_string(), transfers))),
                     ),
                 )
             })
@@ -311,6 +325,7 @@ mod tests {
             xfr_out_bytes: 2000,
             xfr_in_bytes: 0,
             zones: Vec::new(),
+            zones_xfr_out: Vec::new(),
         }
     }
 
@@ -367,17 +382,40 @@ mod tests {
                 ("_default".into(), "example.com".into(), totals.clone()),
                 ("inside".into(), "example.net".into(), Totals::default()),
             ],
+            zones_xfr_out: vec![2, 0],
             ..snapshot()
         };
         let text = text(&s, 1);
         assert!(
             text.contains(
-                "++ Per Zone Query Statistics ++\n[example.com]\n                   4 queries resulted in successful answer\n[example.net (view: inside)]\n---"
+                "++ Per Zone Query Statistics ++\n[example.com]\n                   4 queries resulted in successful answer\n                   2 requested transfers completed\n[example.net (view: inside)]\n---"
             ),
             "{text}"
         );
         let v: Value = serde_json::from_str(&json(&s, 1)).expect("JSON");
         assert_eq!(v["zones"]["example.com"]["success"], 4);
+        assert_eq!(v["zones"]["example.com"]["xfr_out_completed"], 2);
+    }
+
+    #[test]
+    fn others_come_first_and_types_have_bind_s_names() {
+        let registry = Registry::new();
+        let b = registry.register();
+        for qtype in [1, 0, 257, 65280, 99, 200, 249, 253, 254, 255, 252, 251] {
+            let mut q = vec![0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, b'a', 0];
+            q.extend(u16::to_be_bytes(qtype));
+            q.extend([0, 1]);
+            let seen = observe::request(&b, &q, false, false);
+            observe::dropped(&b, seen);
+        }
+        let names: Vec<String> = qtypes(&registry.totals()).map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "Others", "A", "SPF", "TYPE200", "TKEY", "IXFR", "AXFR", "MAILB", "MAILA", "ANY"
+            ]
+        );
+        assert_eq!(registry.totals().qtype_other, 3);
     }
 
     #[test]

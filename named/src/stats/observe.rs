@@ -14,6 +14,9 @@ const MAX_ADDITIONAL: u16 = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
     opcode: u8,
+    /// The question's type, until it is counted: BIND counts it once the request is
+    /// accepted, so not for a request whose signature failed.
+    qtype: Option<u16>,
     rd: bool,
     edns: bool,
     tcp: bool,
@@ -26,6 +29,7 @@ impl Seen {
     pub fn query(rd: bool, edns: bool, tcp: bool) -> Self {
         Self {
             opcode: OPCODE_QUERY,
+            qtype: None,
             rd,
             edns,
             tcp,
@@ -44,6 +48,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
     let Some(header) = msg.get(..12) else {
         return Seen {
             opcode: 0xff,
+            qtype: None,
             rd: false,
             edns: false,
             tcp,
@@ -56,6 +61,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
     let count = |i: usize| u16::from_be_bytes([header[i], header[i + 1]]);
     let mut edns = false;
     let mut tsig = false;
+    let mut question = None;
     let mut at = 12;
     if count(4) == 1
         && let Some(end) = skip_name(msg, at)
@@ -63,7 +69,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
     {
         at = end + 4;
         if opcode == OPCODE_QUERY {
-            block.qtype(qtype);
+            question = Some(qtype);
         }
         // Queries carry nothing in the answer and authority sections; when one does,
         // its additional records are not looked for.
@@ -91,6 +97,7 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
     }
     Seen {
         opcode,
+        qtype: question,
         rd,
         edns,
         tcp,
@@ -98,8 +105,16 @@ pub fn request(block: &Block, msg: &[u8], tcp: bool, v6: bool) -> Seen {
     }
 }
 
-/// Counts the response `reply` to a request `seen`.
+/// Counts the response `reply` to a request `seen` that no zone answered with a referral
+/// (forwarded and cached answers, errors, and answers to NOTIFY, UPDATE and transfers).
 pub fn response(block: &Block, seen: Seen, reply: &[u8]) {
+    answer(block, seen, reply, false);
+}
+
+/// Counts the response `reply` to a request `seen`; `referral` says that the engine
+/// answered from a zone with a delegation (its `Workspace::referral`), which the
+/// header alone cannot tell from a forwarded NODATA.
+pub fn answer(block: &Block, seen: Seen, reply: &[u8], referral: bool) {
     let Some(header) = reply.get(..12) else {
         return;
     };
@@ -112,12 +127,17 @@ pub fn response(block: &Block, seen: Seen, reply: &[u8]) {
     if seen.edns {
         block.ns(Ns::EdnsOut);
     }
-    // A signed request that did not verify is answered NOTAUTH (RFC 8945 §5.2).
+    // A signed request that did not verify is answered NOTAUTH (RFC 8945 §5.2), before
+    // BIND looks at its question.
     if seen.tsig && rcode == 9 {
         block.ns(Ns::InvalidSig);
+        return;
     }
     if seen.opcode != OPCODE_QUERY {
         return;
+    }
+    if let Some(qtype) = seen.qtype {
+        block.qtype(qtype);
     }
     // BIND counts a query by transport once it has started answering it: a query
     // refused for want of a zone is not among them.
@@ -126,7 +146,6 @@ pub fn response(block: &Block, seen: Seen, reply: &[u8]) {
     }
     let aa = header[2] & 0x04 != 0;
     let answers = u16::from_be_bytes([header[6], header[7]]);
-    let authority = u16::from_be_bytes([header[8], header[9]]);
     match rcode {
         0 | 3 => block.ns(if aa {
             Ns::AuthAnswer
@@ -137,7 +156,7 @@ pub fn response(block: &Block, seen: Seen, reply: &[u8]) {
     }
     match rcode {
         0 if answers > 0 => block.ns(Ns::Success),
-        0 if !aa && authority > 0 => block.ns(Ns::Referral),
+        0 if referral => block.ns(Ns::Referral),
         0 => block.ns(Ns::Nxrrset),
         1 => block.ns(Ns::Formerr),
         2 => block.ns(Ns::Servfail),
@@ -154,15 +173,60 @@ pub fn response(block: &Block, seen: Seen, reply: &[u8]) {
     }
 }
 
-/// Counts a query sent on to the forwarders.
-pub fn recursion(block: &Block) {
+/// A response's header, copied so that the buffer holding the response can be reused
+/// (or the workspace asked about it) before the response is counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Header {
+    bytes: [u8; 12],
+    len: u8,
+}
+
+impl Header {
+    /// The copied bytes: twelve, or fewer when the response was shorter.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+/// The header of `reply`.
+pub fn header(reply: &[u8]) -> Header {
+    let mut bytes = [0; 12];
+    let len = reply.len().min(12);
+    bytes[..len].copy_from_slice(&reply[..len]);
+    Header {
+        bytes,
+        len: len as u8,
+    }
+}
+
+/// Counts a query `seen` sent on to the forwarders, and returns what its response, when
+/// it comes, still adds.
+pub fn recursion(block: &Block, seen: Seen) -> Seen {
     block.ns(Ns::Recursion);
+    if let Some(qtype) = seen.qtype {
+        block.qtype(qtype);
+    }
+    Seen {
+        qtype: None,
+        ..seen
+    }
+}
+
+/// Counts a zone transfer request `seen` handed to the transfer code, which answers it
+/// itself: its question type, as BIND counts AXFR and IXFR among the incoming queries.
+pub fn transfer(block: &Block, seen: Seen) {
+    if let Some(qtype) = seen.qtype {
+        block.qtype(qtype);
+    }
 }
 
 /// Counts a request answered with nothing.
 pub fn dropped(block: &Block, seen: Seen) {
     if seen.opcode == OPCODE_QUERY {
         block.ns(Ns::Dropped);
+        if let Some(qtype) = seen.qtype {
+            block.qtype(qtype);
+        }
     }
 }
 
@@ -226,8 +290,11 @@ mod tests {
         let b = registry.register();
         let seen = request(&b, &query(0x01, 28, &[OPT, TSIG]), false, false);
         assert!(seen.edns && seen.rd);
-        request(&b, &query(0x00, 1, &[]), true, true);
-        request(&b, &query(0x20, 6, &[]), false, false);
+        response(&b, seen, &reply(0x04, 0, 1, 0));
+        let seen = request(&b, &query(0x00, 1, &[]), true, true);
+        dropped(&b, seen);
+        let seen = request(&b, &query(0x20, 6, &[]), false, false);
+        response(&b, seen, &reply(0x04, 0, 0, 0));
         request(&b, &[0; 5], false, false);
         let t = registry.totals();
         assert_eq!(t.ns(Ns::RequestV4), 3);
@@ -246,23 +313,50 @@ mod tests {
         let q = request(&b, &query(0x01, 1, &[OPT]), false, false);
         response(&b, q, &reply(0x04, 0, 1, 0)); // answer
         response(&b, q, &reply(0x04, 0, 0, 1)); // NODATA
-        response(&b, q, &reply(0x00, 0, 0, 2)); // referral
+        answer(&b, q, &reply(0x00, 0, 0, 2), true); // referral
+        response(&b, q, &reply(0x00, 0, 0, 1)); // forwarded NODATA
         response(&b, q, &reply(0x04, 3, 0, 1)); // NXDOMAIN
         response(&b, q, &reply(0x02, 0, 0, 0)); // truncated, no data
         response(&b, q, &reply(0x00, 5, 0, 0)); // REFUSED, RD set
         let t = registry.totals();
-        assert_eq!(t.ns(Ns::Response), 6);
-        assert_eq!(t.ns(Ns::EdnsOut), 6);
+        assert_eq!(t.ns(Ns::Response), 7);
+        assert_eq!(t.ns(Ns::EdnsOut), 7);
         assert_eq!(t.ns(Ns::Success), 1);
-        assert_eq!(t.ns(Ns::Nxrrset), 2);
+        assert_eq!(t.ns(Ns::Nxrrset), 3);
         assert_eq!(t.ns(Ns::Referral), 1);
         assert_eq!(t.ns(Ns::Nxdomain), 1);
         assert_eq!(t.ns(Ns::Truncated), 1);
-        assert_eq!((t.ns(Ns::AuthAnswer), t.ns(Ns::NonAuthAnswer)), (3, 2));
+        assert_eq!((t.ns(Ns::AuthAnswer), t.ns(Ns::NonAuthAnswer)), (3, 3));
         assert_eq!((t.ns(Ns::RecursionRejected), t.ns(Ns::Failure)), (1, 1));
-        assert_eq!((t.rcodes[0], t.rcodes[3], t.rcodes[5]), (4, 1, 1));
+        assert_eq!((t.rcodes[0], t.rcodes[3], t.rcodes[5]), (5, 1, 1));
         // Every query answered but the refused one.
-        assert_eq!(t.ns(Ns::UdpQuery), 5);
+        assert_eq!(t.ns(Ns::UdpQuery), 6);
+    }
+
+    #[test]
+    fn a_forwarded_query_type_counts_once() {
+        let registry = Registry::new();
+        let b = registry.register();
+        let seen = request(&b, &query(0x01, 16, &[]), false, false);
+        let later = recursion(&b, seen);
+        response(&b, later, &reply(0x00, 0, 1, 0));
+        let t = registry.totals();
+        assert_eq!(
+            (t.qtypes[16], t.ns(Ns::Recursion), t.ns(Ns::Success)),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_copied_header_counts_as_the_reply() {
+        let registry = Registry::new();
+        let b = registry.register();
+        let q = request(&b, &query(0x00, 1, &[]), false, false);
+        let full = reply(0x00, 0, 0, 2);
+        answer(&b, q, header(&full).as_bytes(), true);
+        answer(&b, q, header(&full[..5]).as_bytes(), true);
+        let t = registry.totals();
+        assert_eq!((t.ns(Ns::Response), t.ns(Ns::Referral)), (1, 1));
     }
 
     #[test]
@@ -275,6 +369,10 @@ mod tests {
         response(&b, plain, &reply(0x00, 9, 0, 0));
         let t = registry.totals();
         assert_eq!((t.ns(Ns::TsigIn), t.ns(Ns::InvalidSig)), (1, 1));
+        // Its question is not looked at: only the unsigned query counts as one.
+        assert_eq!(t.qtypes[6], 1);
+        assert_eq!((t.ns(Ns::UdpQuery), t.ns(Ns::Failure)), (1, 1));
+        assert_eq!(t.rcodes[9], 2);
     }
 
     #[test]
@@ -283,10 +381,12 @@ mod tests {
         let b = registry.register();
         let mut m = query(0x01, 1, &[OPT]);
         m.truncate(m.len() - 3);
-        assert!(!request(&b, &m, false, false).edns);
+        let seen = request(&b, &m, false, false);
+        assert!(!seen.edns);
+        dropped(&b, seen);
         let mut bad = query(0x01, 1, &[]);
         bad[12] = 0x80;
-        request(&b, &bad, false, false);
+        dropped(&b, request(&b, &bad, false, false));
         let t = registry.totals();
         assert_eq!((t.qtypes[1], t.ns(Ns::RequestV4)), (1, 2));
     }

@@ -3,7 +3,9 @@
 //! times per transfer, far from the query path, so one process-wide set of atomics is
 //! enough.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// One zone maintenance counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +120,10 @@ pub enum Xfr {
     InBytes,
 }
 
+/// Outgoing transfers completed, by view and zone (as the per-zone statistics name
+/// them); printed for the zones with `zone-statistics full`.
+static XFR_OUT_BY_ZONE: Mutex<BTreeMap<(String, String), u64>> = Mutex::new(BTreeMap::new());
+
 static ZONE: [AtomicU64; Zm::ALL.len()] = [const { AtomicU64::new(0) }; Zm::ALL.len()];
 static XFR: [AtomicU64; 3] = [const { AtomicU64::new(0) }; 3];
 
@@ -129,6 +135,39 @@ pub fn count(counter: Zm) {
 /// Adds `n` to a transfer counter.
 pub fn add(counter: Xfr, n: u64) {
     XFR[counter as usize].fetch_add(n, Ordering::Relaxed);
+}
+
+/// How the per-zone statistics name zone `origin`: as configured, without the final dot
+/// (`.` for the root).
+pub fn zone_label(origin: &zones::Name) -> String {
+    let text = origin.to_string();
+    let label = text.trim_end_matches('.');
+    if label.is_empty() {
+        ".".to_owned()
+    } else {
+        label.to_owned()
+    }
+}
+
+/// Counts an outgoing transfer of zone `origin` in view `view` completed, for that zone's
+/// own statistics (BIND's per-zone "requested transfers completed").
+pub fn transfer_out_done(view: &str, origin: &zones::Name) {
+    let mut zones = XFR_OUT_BY_ZONE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    *zones
+        .entry((view.to_owned(), zone_label(origin)))
+        .or_insert(0) += 1;
+}
+
+/// Outgoing transfers completed of zone `zone` (see [`zone_label`]) in view `view`.
+pub fn transfers_out_of(view: &str, zone: &str) -> u64 {
+    XFR_OUT_BY_ZONE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&(view.to_owned(), zone.to_owned()))
+        .copied()
+        .unwrap_or(0)
 }
 
 /// The zone maintenance counters now, indexed by [`Zm`].
@@ -152,6 +191,11 @@ mod tests {
         let before = zone_totals()[Zm::IxfrReqV6 as usize];
         count(Zm::IxfrReqV4.family(true));
         assert!(zone_totals()[Zm::IxfrReqV6 as usize] > before);
+        let origin = zones::Name::from_text("xfr.example.", None).expect("name");
+        assert_eq!(zone_label(&origin), "xfr.example");
+        transfer_out_done("_default", &origin);
+        assert_eq!(transfers_out_of("_default", "xfr.example"), 1);
+        assert_eq!(transfers_out_of("other", "xfr.example"), 0);
         let bytes = xfr_total(Xfr::InBytes);
         add(Xfr::InBytes, 10);
         assert!(xfr_total(Xfr::InBytes) >= bytes + 10);

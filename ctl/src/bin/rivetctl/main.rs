@@ -144,9 +144,11 @@ impl Runner {
             // rndc never sends it either: the server cannot restart itself.
             return failure(format!("'{verb}' is not implemented"));
         }
-        if self.style.json && verb == "stats" {
+        let json_flag = command.split_whitespace().skip(1).eq(["--json"]);
+        if verb == "stats" && (self.style.json || json_flag) {
             // rndc's `stats` only writes the server's statistics file; rivetd also
-            // answers `stats -json` with the counters themselves.
+            // answers `stats -json` with the counters themselves. `stats --json` asks
+            // for them too.
             return match self.exchange("stats -json") {
                 Ok(response) => render::stats_json(&response),
                 Err(e) => failure(render::client_error(&e)),

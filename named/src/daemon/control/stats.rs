@@ -24,6 +24,7 @@ pub fn stats(server: &Server, words: &[String]) -> Outcome {
         xfr_out_bytes: 0,
         xfr_in_bytes: 0,
         zones: shared.stats.zone_totals(),
+        zones_xfr_out: Vec::new(),
     }
     .with_zone_counters();
     let now = SystemTime::now()
