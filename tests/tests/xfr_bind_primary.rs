@@ -194,3 +194,77 @@ fn rivet_secondary_expires_without_its_primary_and_recovers_when_it_returns() {
         bind.log_text()
     );
 }
+
+/// RFC 7314: fed by a BIND secondary, Rivet learns from the EXPIRE option of its SOA
+/// answers how long that copy has left, and its own copy expires with it rather than a
+/// whole expire period after the last answer (BIND's `request-expire yes`).
+#[test]
+fn rfc7314_a_copy_taken_from_a_bind_secondary_expires_with_it() {
+    let Some(named) = tool("named", "xfr_bind_primary") else {
+        return;
+    };
+    let dirs = [(); 3].map(|()| tempfile::tempdir().expect("dir"));
+    let [primary_dir, middle_dir, rivet_dir] = &dirs;
+    let (primary_port, middle_port, rivet_port, control_port) =
+        (free_port(), free_port(), free_port(), free_port());
+    // Refresh 2 s, retry 1 s, expire 15 s.
+    rewrite(
+        &primary_dir.path().join("example.test.db"),
+        &zone(3, "2 1 15", ip(3)),
+    );
+    bind_primary(primary_dir.path(), middle_port, control_port);
+    let primary = start_bind(&named, primary_dir.path(), primary_port);
+    let middle_conf = format!(
+        "options {{ directory \"{}\"; pid-file none; session-keyfile none;\n\
+           listen-on {{ 127.0.0.1; }}; listen-on-v6 {{ none; }}; recursion no; dnssec-validation no;\n\
+           min-refresh-time 1; min-retry-time 1; notify no; }};\n\
+         zone \"example.test\" {{ type secondary; file \"example.test.saved\"; \
+           primaries {{ 127.0.0.1 port {primary_port}; }}; }};\n",
+        middle_dir.path().display()
+    );
+    std::fs::write(middle_dir.path().join("named.conf"), middle_conf).expect("BIND conf");
+    let middle = start_bind(&named, middle_dir.path(), middle_port);
+    assert!(
+        wait_for_a(middle_port, "www.example.test", &[ip(3)], PATIENCE),
+        "the BIND secondary got no copy:\n{}",
+        middle.log_text()
+    );
+    let conf = rivet_secondary(
+        rivet_dir.path(),
+        middle_port,
+        "\tmin-refresh-time 1;\n\tmin-retry-time 1;\n",
+    );
+    let rivet = Rivetd::start(&conf, rivet_port, &[]);
+    assert!(
+        wait_for_a(rivet_port, "www.example.test", &[ip(3)], PATIENCE),
+        "Rivet got no copy:\n{}",
+        rivet.log()
+    );
+
+    // The primary goes: the BIND secondary's copy expires 15 s after its last good
+    // refresh, while Rivet keeps hearing "up to date" from it until then.
+    drop(primary);
+    assert!(
+        wait_for_rcode(
+            middle_port,
+            "www.example.test",
+            SERVFAIL,
+            Duration::from_secs(40)
+        ),
+        "the BIND secondary did not expire:\n{}",
+        middle.log_text()
+    );
+    // Without the option Rivet would serve on for 15 s after its last answer; with it,
+    // its copy ends when the one it came from did (give or take one refresh).
+    assert!(
+        wait_for_rcode(
+            rivet_port,
+            "www.example.test",
+            SERVFAIL,
+            Duration::from_secs(7)
+        ),
+        "Rivet outlived the copy it was fed from:\n{}",
+        rivet.log()
+    );
+    assert_eq!(rivet.count("zone example.test/IN: expired"), 1);
+}

@@ -361,7 +361,14 @@ fn a_bind_secondary_left_behind_the_journal_converges_by_a_full_transfer() {
         PATIENCE
     ));
 
-    // BIND goes away at serial 1; Rivet moves on until its journal no longer reaches 1.
+    // BIND goes away at serial 1, its copy saved (so that it comes back asking for IXFR
+    // from 1); Rivet moves on until its journal no longer reaches 1.
+    let saved = bind_dir.path().join("example.test.saved");
+    assert!(
+        rivetd_common::wait_until(PATIENCE, || saved.exists()),
+        "BIND saved no copy:\n{}",
+        bind.log_text()
+    );
     drop(bind);
     for serial in 2..=6u8 {
         rewrite(&db, &zone("example.test", u32::from(serial), ip(serial)));
@@ -381,17 +388,91 @@ fn a_bind_secondary_left_behind_the_journal_converges_by_a_full_transfer() {
         bind.log_text(),
         rivet.log()
     );
-    assert!(
-        rivet.count("IXFR version not in journal, falling back to AXFR") >= 1,
-        "{}",
-        rivet.log()
-    );
-    assert!(
-        rivet.count("AXFR-style IXFR started (serial ") >= 1,
-        "{}",
-        rivet.log()
-    );
+    for line in [
+        "transfer of 'example.test/IN': IXFR version not in journal, falling back to AXFR",
+        "transfer of 'example.test/IN': AXFR-style IXFR started (serial ",
+        "transfer of 'example.test/IN': AXFR-style IXFR ended: ",
+    ] {
+        assert!(rivet.wait_for_log(line, 1, PATIENCE), "{}", rivet.log());
+    }
     let ours = axfr_records(&dig, rivet_port);
     assert!(ours.len() >= 4, "{ours:?}");
     assert_eq!(axfr_records(&dig, bind_port), ours);
+}
+
+/// `dig IXFR=SERIAL example.test` against the server on `port`: the records of the answer
+/// in order (an increment starts with the SOA twice, the new one then the old one).
+fn ixfr_records(dig: &Path, port: u16, serial: u32) -> Vec<String> {
+    let out = std::process::Command::new(dig)
+        .args([
+            "@127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "+nocookie",
+            "+nostats",
+        ])
+        .args([&format!("IXFR={serial}"), "example.test"])
+        .output()
+        .expect("dig runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(';'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn provide_ixfr_no_answers_ixfr_with_the_whole_zone_unless_a_server_statement_says_yes() {
+    let Some(dig) = tool("dig", "xfr_rivet_primary") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let db = dir.path().join("example.test.db");
+    rewrite(&db, &zone("example.test", 1, ip(1)));
+    let zone_statement = "zone \"example.test\" { type primary; file \"example.test.db\"; \
+                          notify no; ixfr-from-differences yes; };\n";
+    let conf = write_conf_with_zones(dir.path(), "", zone_statement);
+    let rivet = Rivetd::start(&conf, port, &[]);
+    rewrite(&db, &zone("example.test", 2, ip(2)));
+    assert!(rivet.reload(), "{}", rivet.log());
+    let incremental = |records: &[String]| {
+        records.len() >= 2 && records[0].contains(" SOA ") && records[1].contains(" SOA ")
+    };
+
+    let records = ixfr_records(&dig, port, 1);
+    assert!(incremental(&records), "{records:?}");
+    let started = "transfer of 'example.test/IN': IXFR started (serial 1 -> 2)";
+    assert!(rivet.wait_for_log(started, 1, PATIENCE), "{}", rivet.log());
+
+    // Turned off for everyone: the whole zone, AXFR-style, though the journal has the step.
+    write_conf_with_zones(dir.path(), "\tprovide-ixfr no;\n", zone_statement);
+    assert!(rivet.reload(), "{}", rivet.log());
+    let records = ixfr_records(&dig, port, 1);
+    assert!(!incremental(&records), "{records:?}");
+    assert!(
+        records.iter().any(|r| r.starts_with("www.example.test.")),
+        "{records:?}"
+    );
+    assert!(
+        rivet.wait_for_log(
+            "transfer of 'example.test/IN': AXFR-style IXFR started (serial 2)",
+            1,
+            PATIENCE
+        ),
+        "{}",
+        rivet.log()
+    );
+    assert_eq!(rivet.count(started), 1, "{}", rivet.log());
+
+    // A server statement for the secondary's address turns it back on for it alone.
+    write_conf_with_zones(
+        dir.path(),
+        "\tprovide-ixfr no;\n",
+        &format!("server 127.0.0.1 {{ provide-ixfr yes; }};\n{zone_statement}"),
+    );
+    assert!(rivet.reload(), "{}", rivet.log());
+    let records = ixfr_records(&dig, port, 1);
+    assert!(incremental(&records), "{records:?}");
+    assert!(rivet.wait_for_log(started, 2, PATIENCE), "{}", rivet.log());
 }

@@ -218,7 +218,8 @@ pub async fn query_soa_udp(
     Err(XferError::TimedOut)
 }
 
-/// Asks `primary` for the zone's SOA over TCP, signed with `key` when given.
+/// Asks `primary` for the zone's SOA over TCP, signed with `key` when given, with the
+/// EXPIRE option when `request_expire` (as over UDP).
 pub async fn query_soa_tcp(
     primary: SocketAddr,
     source: Option<SocketAddr>,
@@ -226,13 +227,16 @@ pub async fn query_soa_tcp(
     class: Class,
     timeout: Duration,
     key: Option<&TsigKey>,
+    request_expire: bool,
 ) -> Result<SoaAnswer, XferError> {
     let work = async {
         let mut stream = connect(primary, source).await?;
         let id = random_id();
-        let mut query = RequestBuilder::new(id, Opcode::QUERY)
-            .question(zone, RType::SOA, class)
-            .finish();
+        let mut builder = RequestBuilder::new(id, Opcode::QUERY).question(zone, RType::SOA, class);
+        if request_expire {
+            builder = builder.additional(&expire_opt());
+        }
+        let mut query = builder.finish();
         let mac = sign(&mut query, key)?;
         write_frame(&mut stream, &query).await?;
         let bytes = read_frame(&mut stream)

@@ -4,8 +4,10 @@
 //! the view's wins, as in BIND. Requests to a primary and NOTIFY to a secondary are signed
 //! with the key of the `primaries`/`also-notify` entry, else with the key of the
 //! `server` statement for that address (the most specific prefix), else not at all.
+//! The same statement says whether that server, as a secondary, is sent increments
+//! (`provide-ixfr`, else the view's setting).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use conf::model::{Config, Key, KeyAlgorithm, RemoteServer, ServerPeer, in_prefix};
@@ -30,6 +32,8 @@ pub struct ViewKeys {
     /// The view's keys, then the top-level ones.
     pub ring: KeyRing,
     servers: Vec<ServerPeer>,
+    /// The view's `provide-ixfr`.
+    provide_ixfr: bool,
 }
 
 /// A remote server names a key that no `key` statement defines.
@@ -46,8 +50,33 @@ impl ViewKeys {
             .map(|view| ViewKeys {
                 ring: ring_of(view.keys.iter().chain(&config.keys)),
                 servers: view.servers.clone(),
+                provide_ixfr: view.options.provide_ixfr,
             })
             .collect()
+    }
+
+    /// Whether the secondary at `addr` is answered IXFR with increments: the most
+    /// specific `server` statement's `provide-ixfr`, else the view's (as in BIND, a
+    /// less specific statement does not stand in for one that leaves it out).
+    pub fn provides_ixfr(&self, addr: IpAddr) -> bool {
+        self.server(addr)
+            .and_then(|s| s.provide_ixfr)
+            .unwrap_or(self.provide_ixfr)
+    }
+
+    /// How many transfers may come from the primary at `addr` at once, when the most
+    /// specific `server` statement for it says (`transfers`).
+    pub fn transfers_from(&self, addr: IpAddr) -> Option<u32> {
+        self.server(addr).and_then(|s| s.transfers)
+    }
+
+    /// The most specific `server` statement for `addr`.
+    fn server(&self, addr: IpAddr) -> Option<&ServerPeer> {
+        let addr = super::table::canonical_ip(addr);
+        self.servers
+            .iter()
+            .filter(|s| in_prefix(addr, s.prefix.0, s.prefix.1))
+            .max_by_key(|s| s.prefix.1)
     }
 
     /// The key called `name` (any case, with or without the final dot).
@@ -79,11 +108,7 @@ impl ViewKeys {
 
     /// The key of the most specific `server` statement for `addr`.
     fn server_key(&self, addr: SocketAddr) -> Option<&str> {
-        self.servers
-            .iter()
-            .filter(|s| in_prefix(addr.ip(), s.prefix.0, s.prefix.1))
-            .max_by_key(|s| s.prefix.1)
-            .and_then(|s| s.key.as_deref())
+        self.server(addr.ip()).and_then(|s| s.key.as_deref())
     }
 }
 
@@ -119,14 +144,7 @@ mod tests {
     use super::*;
 
     fn config(text: &str) -> Config {
-        conf::load_str(
-            &conf::MemFs::new(),
-            "named.conf",
-            text,
-            &conf::ParseOptions::default(),
-        )
-        .expect("config")
-        .config
+        conf::load_text(text).expect("config").config
     }
 
     const KEYS: &str = r#"
@@ -148,6 +166,28 @@ mod tests {
             crate::tsig::sign_request(&mut msg, &key, 1_700_000_000).expect("signs");
             assert_eq!(msg.len() - before, record_room(&key));
         }
+    }
+
+    #[test]
+    fn provide_ixfr_comes_from_the_most_specific_server_statement_then_the_view() {
+        let keys = ViewKeys::for_config(&config(
+            "options { provide-ixfr no; };\n\
+             server 127.0.0.0/8 { provide-ixfr yes; };\n\
+             server 127.0.0.2 { transfers 3; };\n\
+             server 127.0.0.3 { provide-ixfr yes; };",
+        ));
+        let ip = |text: &str| text.parse::<IpAddr>().expect("address");
+        let view = &keys[0];
+        assert!(view.provides_ixfr(ip("127.0.0.1")));
+        assert!(view.provides_ixfr(ip("::ffff:127.0.0.1")));
+        // The /32 statement says nothing: the view's `no`, not the /8's `yes`.
+        assert!(!view.provides_ixfr(ip("127.0.0.2")));
+        assert!(view.provides_ixfr(ip("127.0.0.3")));
+        assert!(!view.provides_ixfr(ip("192.0.2.1")));
+        let default = ViewKeys::for_config(&config("options { };"));
+        assert!(default[0].provides_ixfr(ip("192.0.2.1")));
+        assert_eq!(view.transfers_from(ip("127.0.0.2")), Some(3));
+        assert_eq!(view.transfers_from(ip("127.0.0.1")), None);
     }
 
     #[test]

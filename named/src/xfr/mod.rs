@@ -48,7 +48,7 @@ use arc_swap::ArcSwap;
 use conf::model::{Config, ServerOptions};
 use tokio::io::AsyncWrite;
 use tokio::runtime::Handle;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use zones::serial::Serial;
 use zones::zone::Zone;
 
@@ -94,7 +94,8 @@ pub struct Service {
     notify_rounds: Mutex<HashMap<ZoneKey, NotifyRound>>,
     transfers_out: quota::Quota,
     transfers_in: quota::Quota,
-    per_ns: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+    /// The limit for each primary transferred from.
+    per_ns: Mutex<HashMap<IpAddr, PerPrimary>>,
     per_ns_limit: AtomicU32,
     /// `serial-query-rate`.
     soa_queries: pace::Pacer,
@@ -104,6 +105,15 @@ pub struct Service {
     port: AtomicU16,
     listening: Mutex<Vec<SocketAddr>>,
     activity: control::Activity,
+}
+
+/// How many transfers may come from one primary at once.
+#[derive(Debug)]
+struct PerPrimary {
+    quota: Arc<quota::Quota>,
+    /// The `transfers` of its `server` statement, which `transfers-per-ns` does not
+    /// override.
+    own: Option<u32>,
 }
 
 /// When a zone's notifies were last sent, and whether another round waits.
@@ -159,14 +169,17 @@ impl Service {
             .resize(options.transfers_in, &self.runtime);
         self.transfers_out
             .resize(options.transfers_out, &self.runtime);
-        if let Ok(mut per_ns) = self.per_ns.lock()
-            && self.per_ns_limit.load(Ordering::Relaxed) != options.transfers_per_ns.max(1)
-        {
-            // Limits per primary start afresh; transfers running keep the slots they hold.
-            per_ns.clear();
+        if let Ok(per_ns) = self.per_ns.lock() {
+            // Under the lock, so that no primary's limit is made with the old value after
+            // the others were resized.
+            self.per_ns_limit
+                .store(options.transfers_per_ns.max(1), Ordering::Relaxed);
+            for primary in per_ns.values().filter(|p| p.own.is_none()) {
+                primary
+                    .quota
+                    .resize(options.transfers_per_ns, &self.runtime);
+            }
         }
-        self.per_ns_limit
-            .store(options.transfers_per_ns.max(1), Ordering::Relaxed);
         self.soa_queries.set_rate(options.serial_query_rate);
         self.notifies.set_rate(options.notify_rate);
         self.startup_notifies.set_rate(options.startup_notify_rate);
@@ -350,25 +363,33 @@ impl Service {
         outgoing::serve(&table, view, msg, client.addr, client.local, quota, out).await
     }
 
-    /// Waits for a slot among `transfers-in` and the primary's `transfers-per-ns`.
+    /// Waits for a slot among `transfers-in` and the primary's own limit: `own` (the
+    /// `transfers` of its `server` statement) or else `transfers-per-ns`.
     async fn transfer_slot(
         &self,
         primary: IpAddr,
+        own: Option<u32>,
     ) -> Option<(
         tokio::sync::OwnedSemaphorePermit,
         tokio::sync::OwnedSemaphorePermit,
     )> {
         let per_ns = {
             let mut map = self.per_ns.lock().ok()?;
-            let limit = self.per_ns_limit.load(Ordering::Relaxed) as usize;
-            Arc::clone(
-                map.entry(primary)
-                    .or_insert_with(|| Arc::new(Semaphore::new(limit))),
-            )
+            let limit = own.unwrap_or_else(|| self.per_ns_limit.load(Ordering::Relaxed));
+            let entry = map.entry(primary).or_insert_with(|| PerPrimary {
+                quota: Arc::new(quota::Quota::new(limit)),
+                own,
+            });
+            // A reload may have changed the server statement.
+            entry.own = own;
+            if entry.quota.limit() != limit.max(1) as usize {
+                entry.quota.resize(limit, &self.runtime);
+            }
+            Arc::clone(&entry.quota)
         };
         let _deferred = self.activity.deferred();
         let one = self.transfers_in.acquire().await?;
-        let two = per_ns.acquire_owned().await.ok()?;
+        let two = per_ns.acquire().await?;
         Some((one, two))
     }
 
@@ -460,5 +481,42 @@ impl NotifyHook for Service {
             );
         }
         Rcode::NOERROR
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(text: &str) -> ServerOptions {
+        conf::load_text(text).expect("config").config.options
+    }
+
+    #[tokio::test]
+    async fn per_primary_limits_follow_reloads_and_server_statements() {
+        let service = Service::new(
+            Handle::current(),
+            &options("options { transfers-per-ns 1; };"),
+            53,
+        );
+        let (a, b): (IpAddr, IpAddr) = (
+            "192.0.2.1".parse().expect("address"),
+            "192.0.2.2".parse().expect("address"),
+        );
+        let held = service.transfer_slot(a, None).await.expect("slot");
+        let second = service.transfer_slot(a, None);
+        let waited = tokio::time::timeout(Duration::from_millis(50), second).await;
+        assert!(waited.is_err(), "transfers-per-ns 1 lets one in");
+        // A server statement's own `transfers` is its limit, whatever transfers-per-ns says.
+        let b1 = service.transfer_slot(b, Some(2)).await.expect("slot");
+        let b2 = service.transfer_slot(b, Some(2)).await.expect("slot");
+        // A reload raises transfers-per-ns: the primary without a statement gets a second
+        // slot while the first transfer still runs; the other keeps its own limit.
+        service.set_options(&options("options { transfers-per-ns 2; };"), 53, Vec::new());
+        let again = service.transfer_slot(a, None).await.expect("slot");
+        let third = service.transfer_slot(b, Some(2));
+        let waited = tokio::time::timeout(Duration::from_millis(50), third).await;
+        assert!(waited.is_err(), "the server statement still says two");
+        drop((held, again, b1, b2));
     }
 }

@@ -22,7 +22,7 @@ use zones::{Class, RType};
 use super::message::{Message, RequestBuilder, soa_serial};
 use super::table::ZoneTable;
 use crate::daemon::listen::display;
-use crate::daemon::log::{error, info};
+use crate::daemon::log::{debug, error, info};
 use crate::stats::zone::{self as zone_stats, Xfr};
 use crate::tsig::{self, StreamSigner, Verified, VerifyError};
 use crate::wire::header::{FLAG_AA, FLAG_TC};
@@ -169,6 +169,17 @@ pub async fn serve<W: AsyncWrite + Unpin>(
                 "{prefix}: transfer of '{}': IXFR up-to-date (serial {client_serial})", info.label
             );
             Style::SoaOnly
+        } else if !table
+            .view_keys(view)
+            .is_none_or(|k| k.provides_ixfr(peer.ip()))
+        {
+            debug!(
+                4,
+                XferOut,
+                "{prefix}: transfer of '{}': IXFR delta response disabled due to 'provide-ixfr no;' being set",
+                info.label
+            );
+            Style::AxfrStyleIxfr
         } else if let Some(steps) = journal_chain(&info.conf, client_serial, serial) {
             info!(
                 XferOut,
@@ -219,6 +230,7 @@ pub async fn serve<W: AsyncWrite + Unpin>(
             zone_stats::add(Xfr::OutBytes, stats.bytes);
             if logged {
                 zone_stats::add(Xfr::OutDone, 1);
+                zone_stats::transfer_out_done(&info.key.view, &info.conf.name);
                 let secs = start.elapsed().as_secs_f64();
                 info!(
                     XferOut,

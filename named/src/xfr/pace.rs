@@ -67,4 +67,22 @@ mod tests {
         // A rate of 0 is read as 1 per second.
         assert_eq!(slot(t0, t0, 0).1, t0 + ms(1000));
     }
+
+    #[tokio::test]
+    async fn waits_follow_the_rate_and_a_new_rate_applies_to_the_next_slot() {
+        let pacer = Pacer::new(100);
+        let start = Instant::now();
+        for _ in 0..5 {
+            pacer.wait().await;
+        }
+        // Five slots 10 ms apart, the first at once: 40 ms at least, however loaded the
+        // machine (only a lower bound holds on a busy one).
+        assert!(start.elapsed() >= Duration::from_millis(40));
+        pacer.set_rate(10);
+        let before = Instant::now();
+        pacer.wait().await;
+        pacer.wait().await;
+        // The slot after the old ones comes at the old spacing; the one after it 100 ms on.
+        assert!(before.elapsed() >= Duration::from_millis(100));
+    }
 }

@@ -1,6 +1,7 @@
-//! `transfers-in` and `transfers-out`: how many transfers run at once, a limit a
-//! reconfiguration may change while transfers run. Growing adds slots at once; shrinking
-//! takes slots away as running transfers give them back, so none is cut short.
+//! `transfers-in`, `transfers-out` and `transfers-per-ns` (one for each primary): how
+//! many transfers run at once, a limit a reconfiguration may change while transfers run.
+//! Growing adds slots at once; shrinking takes slots away as running transfers give them
+//! back, so none is cut short.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -95,5 +96,27 @@ mod tests {
         assert!(quota.try_acquire().is_err());
         drop(d);
         assert_eq!(Quota::new(0).limit(), 1);
+    }
+
+    #[tokio::test]
+    async fn growing_again_before_a_shrink_completes_counts_from_the_new_limit() {
+        let runtime = tokio::runtime::Handle::current();
+        let quota = Quota::new(2);
+        let running = (
+            quota.try_acquire().expect("first"),
+            quota.try_acquire().expect("second"),
+        );
+        // One slot is still to be taken away when the limit grows to three: one is free.
+        quota.resize(1, &runtime);
+        quota.resize(3, &runtime);
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        let third = quota.try_acquire().expect("the third slot");
+        assert!(quota.try_acquire().is_err(), "three run, three allowed");
+        drop((running, third));
+        let all: Vec<_> = (0..3).map(|_| quota.try_acquire().expect("slot")).collect();
+        assert!(quota.try_acquire().is_err());
+        assert_eq!((all.len(), quota.limit()), (3, 3));
     }
 }

@@ -18,6 +18,7 @@ use std::time::{Duration, SystemTime};
 use conf::model::RemoteServer;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use zones::diff::Diff;
 use zones::record::{Rdata, Record};
 use zones::serial::Serial;
 use zones::zone::{CheckOptions, Zone};
@@ -97,10 +98,25 @@ struct Secondary {
     primary_expire: Option<u32>,
 }
 
-/// How long a copy checked as current may be served: the SOA's EXPIRE, or less when the
-/// primary is itself a secondary whose copy expires sooner (RFC 7314 EXPIRE option).
-fn expire_after_refresh(soa_expire: u32, primary_expire: Option<u32>) -> u32 {
-    primary_expire.map_or(soa_expire, |left| left.min(soa_expire))
+/// When a copy refreshed at `now` expires. A new copy lives for the SOA's EXPIRE. A copy a
+/// primary says is current lives that long too, or less when the primary is itself a
+/// secondary whose copy expires sooner (its RFC 7314 EXPIRE option); as in BIND, such an
+/// answer only ever moves the expiry later, so a copy never expires before a check
+/// without the option would have let it.
+fn expiry_after_refresh(
+    now: Instant,
+    current: Option<Instant>,
+    soa_expire: u32,
+    primary_expire: Option<u32>,
+) -> Instant {
+    let after = |secs: u32| now + Duration::from_secs(u64::from(secs));
+    match primary_expire {
+        None => after(soa_expire),
+        Some(left) => {
+            let offered = after(left.min(soa_expire));
+            current.map_or(offered, |current| current.max(offered))
+        }
+    }
 }
 
 /// The timer values of a copy.
@@ -179,6 +195,7 @@ impl Secondary {
     }
 
     async fn run(mut self, mut rx: mpsc::Receiver<Command>) {
+        self.check_journal().await;
         loop {
             let expire_at = self.expire_at.filter(|_| self.zone.is_some());
             self.service
@@ -229,6 +246,30 @@ impl Secondary {
         }
     }
 
+    /// Discards, with a log line, a journal that does not lead to the copy read at
+    /// start-up, rather than serve increments that do not match it.
+    async fn check_journal(&self) {
+        let (Some(path), Some(zone)) = (self.conf.journal.clone(), &self.zone) else {
+            return;
+        };
+        let serial = zone.serial();
+        let shown = path.display().to_string();
+        let checked =
+            tokio::task::spawn_blocking(move || journal::check_at_start(&path, serial)).await;
+        match checked {
+            Ok(Ok(Some(why))) => warning!(
+                General,
+                "{}: journal file {shown} is out of date ({why}): removing journal file",
+                self.label
+            ),
+            Ok(Err(e)) => error!(
+                General,
+                "{}: removing out-of-date journal file {shown}: {e}", self.label
+            ),
+            _ => {}
+        }
+    }
+
     fn expire(&mut self) {
         warning!(General, "{}: expired", self.label);
         self.zone = None;
@@ -250,8 +291,12 @@ impl Secondary {
             (Refreshed::Good, Some(zone)) => {
                 let t = timers(&self.conf, zone);
                 self.next_refresh = now + jittered(t.refresh);
-                let expire = expire_after_refresh(t.expire, self.primary_expire.take());
-                self.expire_at = Some(now + Duration::from_secs(u64::from(expire)));
+                self.expire_at = Some(expiry_after_refresh(
+                    now,
+                    self.expire_at,
+                    t.expire,
+                    self.primary_expire.take(),
+                ));
                 self.first_retry = FIRST_RETRY;
             }
             (_, Some(zone)) => {
@@ -365,6 +410,7 @@ impl Secondary {
                 self.key.class,
                 SOA_TIMEOUT,
                 tsig_key.as_deref(),
+                self.conf.request_expire,
             )
             .await;
         }
@@ -443,7 +489,18 @@ impl Secondary {
     /// One transfer from `primary`; whether a new copy (or the knowledge that ours is
     /// current) came of it.
     async fn transfer(&mut self, primary: &RemoteServer, force: bool) -> bool {
-        let Some(_slot) = self.service.transfer_slot(primary.addr.ip()).await else {
+        let own_limit = {
+            let table = self.service.table();
+            table
+                .by_key(&self.key)
+                .and_then(|i| table.view_keys(i.view))
+                .and_then(|keys| keys.transfers_from(primary.addr.ip()))
+        };
+        let Some(_slot) = self
+            .service
+            .transfer_slot(primary.addr.ip(), own_limit)
+            .await
+        else {
             return false;
         };
         let service = Arc::clone(&self.service);
@@ -557,6 +614,9 @@ impl Secondary {
         let counts = transferred.counts;
         // The increments to journal; `None` after a full transfer.
         let mut increments = None;
+        // The copy a full transfer replaces, when its difference to the new one is to be
+        // journaled (`ixfr-from-differences`).
+        let mut replaced = None;
         let records = match transferred.content {
             Content::UpToDate(serial) => {
                 debug!(1, XferIn, "{}: up to date (serial {serial})", self.label);
@@ -568,6 +628,9 @@ impl Secondary {
             }
             Content::Full(records) => {
                 debug!(3, XferIn, "{}: got nonincremental response", self.label);
+                if self.conf.ixfr_from_differences {
+                    replaced = self.zone.clone();
+                }
                 records
             }
             Content::Incremental(deltas) => {
@@ -576,7 +639,7 @@ impl Secondary {
                 };
                 match incoming::apply(&zone, &deltas) {
                     Ok(records) => {
-                        increments = Some(deltas);
+                        increments = Some(Increments::Received(deltas));
                         records
                     }
                     Err(e) => {
@@ -596,11 +659,18 @@ impl Secondary {
                 check_integrity: false,
                 ..CheckOptions::default()
             };
-            Zone::build(name, class, records, &opts)
+            let (zone, warnings) = Zone::build(name, class, records, &opts)?;
+            let difference = replaced.and_then(|old| difference(&old, &zone));
+            Ok((zone, warnings, difference))
         })
         .await;
         let zone = match built {
-            Ok(Ok((zone, _warnings))) => Arc::new(zone),
+            Ok(Ok((zone, _warnings, difference))) => {
+                if let Some(difference) = difference {
+                    increments = Some(Increments::Computed(difference));
+                }
+                Arc::new(zone)
+            }
             Ok(Err(e)) => {
                 let e = XferError::Protocol(rejected(&e));
                 self.failed(&from, "failed while receiving responses", &e, counts, start);
@@ -619,14 +689,18 @@ impl Secondary {
                 .map_or_else(String::new, |k| format!(": TSIG '{k}'"))
         );
         self.completed(&from, counts, serial, start);
-        self.install(zone).await;
+        // Journaled before the copy is announced, so that the secondaries the NOTIFY
+        // brings find the increment; a crash before the copy is saved leaves a journal
+        // ahead of the file, which the next start discards.
         self.journal(increments).await;
+        self.install(zone).await;
         Attempt::Done
     }
 
-    /// Records an IXFR's increments in the zone's journal, so that this copy can be
-    /// sent on incrementally; after a full transfer, ends the journal.
-    async fn journal(&self, increments: Option<Vec<Delta>>) {
+    /// Records an IXFR's increments (or the difference a full transfer made) in the
+    /// zone's journal, so that this copy can be sent on incrementally; after a full
+    /// transfer without one, starts the journal again, empty.
+    async fn journal(&self, increments: Option<Increments>) {
         let Some(path) = self.conf.journal.clone() else {
             return;
         };
@@ -637,7 +711,9 @@ impl Secondary {
         );
         let (origin, class) = (self.key.name.clone(), self.key.class);
         let written = tokio::task::spawn_blocking(move || match increments {
-            Some(deltas) => journal::record(&path, &origin, class, &deltas, limit)
+            Some(increments) => increments
+                .into_diffs()
+                .and_then(|diffs| journal::record(&path, &origin, class, &diffs, limit))
                 .map(|dropped| {
                     if dropped > 0 {
                         info!(
@@ -648,8 +724,8 @@ impl Secondary {
                     }
                 })
                 .map_err(|e| format!("{label}: journal {}: {e}", path.display())),
-            None => journal::end(&path)
-                .map_err(|e| format!("{label}: removing journal {}: {e}", path.display())),
+            None => journal::reset(&path, &origin, class)
+                .map_err(|e| format!("{label}: resetting journal {}: {e}", path.display())),
         })
         .await;
         if let Ok(Err(e)) = written {
@@ -744,6 +820,32 @@ enum Attempt {
     RetryAxfr,
 }
 
+/// What a transfer adds to the journal.
+enum Increments {
+    /// An IXFR's increments, as received.
+    Received(Vec<Delta>),
+    /// The difference between the copy a full transfer replaced and the new one.
+    Computed(Diff),
+}
+
+impl Increments {
+    fn into_diffs(self) -> Result<Vec<Diff>, journal::RecordError> {
+        match self {
+            Increments::Received(deltas) => journal::diffs_of(&deltas),
+            Increments::Computed(diff) => Ok(vec![diff]),
+        }
+    }
+}
+
+/// The step from copy `old` to copy `new` of a full transfer, when `new` is a later
+/// version (RFC 1982); `None` otherwise, as a journal only ever moves forward.
+fn difference(old: &Zone, new: &Zone) -> Option<Diff> {
+    if !Serial(new.serial()).is_newer_than(Serial(old.serial())) {
+        return None;
+    }
+    Diff::between(old, new).ok()
+}
+
 fn rejected(e: &zones::zone::ZoneError) -> &'static str {
     match e {
         zones::zone::ZoneError::Rejected { .. } => "the transferred zone is not valid",
@@ -775,27 +877,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_primary_s_expire_option_shortens_the_expiry_only() {
-        assert_eq!(expire_after_refresh(86400, None), 86400);
-        assert_eq!(expire_after_refresh(86400, Some(600)), 600);
-        assert_eq!(expire_after_refresh(3600, Some(86400)), 3600);
+    fn rfc7314_a_primary_s_expire_option_never_extends_past_its_own_copy() {
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_secs(secs);
+        // A new copy, or a check without the option: the SOA's EXPIRE from now.
+        assert_eq!(
+            expiry_after_refresh(at(100), Some(at(50)), 86400, None),
+            at(86500)
+        );
+        assert_eq!(expiry_after_refresh(at(100), None, 3600, None), at(3700));
+        // The primary's copy has 600 s left: ours lives no longer than that...
+        assert_eq!(
+            expiry_after_refresh(at(100), Some(at(150)), 86400, Some(600)),
+            at(700)
+        );
+        // ...nor longer than our SOA's EXPIRE allows.
+        assert_eq!(
+            expiry_after_refresh(at(100), Some(at(150)), 3600, Some(86400)),
+            at(3700)
+        );
+        // A primary whose copy expires sooner than ours does not bring ours forward.
+        assert_eq!(
+            expiry_after_refresh(at(100), Some(at(900)), 86400, Some(600)),
+            at(900)
+        );
+        // Nothing to keep (the copy had expired): the primary's time left.
+        assert_eq!(
+            expiry_after_refresh(at(100), None, 86400, Some(600)),
+            at(700)
+        );
     }
 
     fn settings(extra: &str) -> conf::model::Zone {
         let text = format!(
             "zone \"example.com\" {{ type secondary; file \"x\"; primaries {{ 127.0.0.1; }}; {extra} }};"
         );
-        conf::load_str(
-            &conf::MemFs::new(),
-            "named.conf",
-            &text,
-            &conf::ParseOptions::default(),
-        )
-        .expect("config")
-        .config
-        .views[0]
-            .zones[0]
-            .clone()
+        conf::load_text(&text).expect("config").config.views[0].zones[0].clone()
     }
 
     fn zone(refresh: u32, retry: u32, expire: u32) -> Zone {
