@@ -29,7 +29,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
 NAMES = 1000
-UPSTREAM, RIVET, BIND = 29101, 29102, 29103
+UPSTREAM, RIVET, BIND, CEILING = 29101, 29102, 29103, 29104
+# The shared harness's responder that does no DNS work: what dnsperf can measure at all.
+CEILING_SOURCE = os.path.join(ROOT, "..", "shared", "bench", "ceiling.c")
 
 
 def log(msg):
@@ -138,6 +140,28 @@ def start_forwarders(tmp, mode, rivetd, threads, names, procs):
     return started
 
 
+def build_ceiling(tmp):
+    """The harness's `ceiling` responder compiled into `tmp`, or None without it or gcc."""
+    if not (os.path.exists(CEILING_SOURCE) and shutil.which("gcc")):
+        return None
+    binary = os.path.join(tmp, "ceiling")
+    subprocess.run(["gcc", "-O2", "-o", binary, CEILING_SOURCE, "-lpthread"], check=True)
+    return binary
+
+
+def ceiling_qps(binary, mode, threads, qfile, args, pin):
+    """dnsperf's QPS against the ceiling responder, pinned as the servers are."""
+    server_pin = ["taskset", "-c", "1"] if mode == "pinned" else []
+    proc = subprocess.Popen(server_pin + [binary, str(CEILING), str(threads), "100"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        log(f"{mode}: dnsperf against the ceiling for {args.duration} s")
+        return dnsperf(CEILING, qfile, args.duration, args.clients, pin)[0]
+    finally:
+        stop([proc])
+
+
 def stop(procs):
     for proc in procs:
         proc.terminate()
@@ -177,6 +201,7 @@ def main():
                                           stderr=subprocess.DEVNULL))
             if not wait_answering(UPSTREAM, "bench.test"):
                 sys.exit("upstream named did not start")
+            ceiling = build_ceiling(tmp)
             qfile = os.path.join(tmp, "queries")
             with open(qfile, "w") as f:
                 f.write("".join(f"{n} A\n" for n in names))
@@ -193,6 +218,8 @@ def main():
                     per = [(a - b) / max(completed, 1) * 1e6 for a, b in zip(after, before)]
                     results[(mode, name)] = (qps, lost, per[0], per[1])
                 stop(list(servers.values()))
+                if ceiling:
+                    results[(mode, "ceiling")] = ceiling_qps(ceiling, mode, threads, qfile, args, pin)
         finally:
             stop(procs)
     day = datetime.date.today().isoformat()
@@ -216,6 +243,15 @@ def main():
             f"| BIND CPU/query | CPU, BIND ÷ rivetd | user CPU, BIND ÷ rivetd "
             f"| rivetd lost | BIND lost |\n"
             f"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "".join(rows))
+    tops = [(mode, results[(mode, "ceiling")], results[(mode, "rivet")][0],
+             results[(mode, "bind")][0]) for mode in ("pinned", "unpinned")
+            if (mode, "ceiling") in results]
+    if tops:
+        text += ("\nThe same dnsperf against the harness's `ceiling` responder (a canned answer, "
+                 "no DNS work: the most this client can measure here): "
+                 + "; ".join(f"{mode} {top:,.0f} q/s, {top / bind:.2f}× BIND, rivetd at "
+                             f"{100 * ours / top:.0f} % of it" for mode, top, ours, bind in tops)
+                 + ".\n")
     write_section(text)
     print(text)
 

@@ -125,6 +125,24 @@ def section(data, source, root):
                         fmt(z.get("sent_total")),
                     )
                 )
+    if "ceiling" in summary:
+        lines.append("")
+        lines.append(
+            "`ceiling` is the harness's responder that does no DNS work (a canned answer): "
+            "the most dnsperf can measure here. Where a server comes close to it, the client, "
+            "not the server, set its QPS; CPU per query then tells the servers apart."
+        )
+        lines.append("")
+        for mode in settings.get("modes", []):
+            for zone in settings.get("zones", []):
+                ours = median(summary, CANDIDATE, mode, zone, "qps")
+                top = median(summary, "ceiling", mode, zone, "qps")
+                base = median(summary, BASELINE, mode, zone, "qps")
+                if ours and top and base:
+                    lines.append(
+                        "- {} {}: rivetd at {:.0f} % of the ceiling's QPS; the ceiling at "
+                        "{:.2f}× BIND's.".format(mode, zone, 100 * ours / top, top / base)
+                    )
     lines.append("")
     lines.append("| server | load time large+bench, s (unpinned) | RSS MiB (unpinned) | AXFR 1M RRs, s (pinned, dig) | failed trials | probe mismatches |")
     lines.append("|---|---:|---:|---:|---:|---:|")
