@@ -34,13 +34,25 @@ logging {
 /// A scratch directory with `example.test` and a named.conf with `logging` and `extra`
 /// (options).
 fn staged(extra: &str, logging: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    staged_in(extra, logging, None)
+}
+
+/// [`staged`], the zone in the view `view` (matching every client) when one is named.
+fn staged_in(
+    extra: &str,
+    logging: &str,
+    view: Option<&str>,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     rewrite(
         &dir.path().join("example.test.db"),
         &zone_text("example.test", 1, Ipv4Addr::new(192, 0, 2, 1)),
     );
-    let zones =
-        format!("{logging}zone \"example.test\" {{ type primary; file \"example.test.db\"; }};\n");
+    let zone = "zone \"example.test\" { type primary; file \"example.test.db\"; };";
+    let zones = match view {
+        Some(view) => format!("{logging}view \"{view}\" {{ match-clients {{ any; }}; {zone} }};\n"),
+        None => format!("{logging}{zone}\n"),
+    };
     let conf = write_conf_with_zones(dir.path(), extra, &zones);
     (dir, conf)
 }
@@ -139,11 +151,23 @@ fn normalised(line: &str) -> String {
 
 #[test]
 fn query_log_lines_match_bind() {
+    compare_query_logs(None);
+}
+
+/// A view other than `_default` is named in each line (`view inside: query: ...`).
+#[test]
+fn query_log_lines_name_the_view_as_bind_does() {
+    compare_query_logs(Some("inside"));
+}
+
+/// The query log of the same queries to rivetd and to BIND, the zone in `view` when one
+/// is named, compared line by line; then the other categories.
+fn compare_query_logs(view: Option<&str>) {
     let Some(named) = tests::bind::require("named", "query_log_lines_match_bind") else {
         return;
     };
-    let (ours, our_conf) = staged("\tquerylog yes;\n", LOGGING);
-    let (theirs, their_conf) = staged("\tquerylog yes;\n", LOGGING);
+    let (ours, our_conf) = staged_in("\tquerylog yes;\n", LOGGING, view);
+    let (theirs, their_conf) = staged_in("\tquerylog yes;\n", LOGGING, view);
     let our_port = free_port();
     let rivetd = Foreground::start(
         &rivetd_bin(),
@@ -203,10 +227,11 @@ fn query_log_lines_match_bind() {
         rivetd.output(),
         bind.output()
     );
+    let prefix = view.map_or_else(String::new, |v| format!("view {v}: "));
     assert!(
-        ours_lines
-            .iter()
-            .any(|l| l.ends_with("query: www.example.test IN A +E(0)T (127.0.0.1)")),
+        ours_lines.iter().any(|l| l.ends_with(&format!(
+            "(www.example.test): {prefix}query: www.example.test IN A +E(0)T (127.0.0.1)"
+        ))),
         "{ours_lines:#?}"
     );
 

@@ -83,6 +83,8 @@ pub struct Workspace {
     /// The last answer came from a zone with AA clear: a delegation (BIND's
     /// `isreferral`), for the statistics.
     referral: bool,
+    /// The configured view the last request was matched to, for the query log.
+    view: Option<usize>,
 }
 
 impl Workspace {
@@ -98,6 +100,7 @@ impl Workspace {
             signed: Vec::new(),
             forwarded: None,
             referral: false,
+            view: None,
         }
     }
 
@@ -111,6 +114,12 @@ impl Workspace {
     /// header cannot tell it from a forwarded NODATA, which also has AA clear.
     pub fn referral(&self) -> bool {
         self.referral
+    }
+
+    /// The view the request last handled was matched to, as the query log names it:
+    /// `None` for the `_default` and `_bind` views and for requests no view took.
+    pub fn view_name<'e>(&self, engine: &'e Engine) -> Option<&'e str> {
+        engine.views.get(self.view?)?.log_name.as_deref()
     }
 
     /// The verified TSIG of the request last handled, when it was signed.
@@ -177,6 +186,8 @@ pub struct Engine {
 pub(crate) struct ViewEngine {
     /// The index in `config.views` (the built-in CHAOS view has none).
     index: Option<usize>,
+    /// The name the query log gives it: none for `_default` and `_bind`, as in BIND.
+    log_name: Option<Box<str>>,
     class: Class,
     match_clients: AddressMatchList,
     match_destinations: AddressMatchList,
@@ -239,6 +250,7 @@ impl Engine {
             .map(|(i, v)| ViewEngine {
                 keys: keys.next().map(|k| k.ring).unwrap_or_default(),
                 index: Some(i),
+                log_name: (v.name != "_default").then(|| v.name.as_str().into()),
                 class: v.class,
                 match_clients: v.match_clients.clone(),
                 match_destinations: v.match_destinations.clone(),
@@ -280,6 +292,7 @@ impl Engine {
         let global = &config.global_view_options;
         let chaos_view = ViewEngine {
             index: None,
+            log_name: None,
             class: Class::CH,
             match_clients: AddressMatchList::any(),
             match_destinations: AddressMatchList::any(),
@@ -425,6 +438,7 @@ impl Engine {
     fn step(&self, msg: &[u8], client: &Client, ws: &mut Workspace) -> Step {
         ws.room = 0;
         ws.referral = false;
+        ws.view = None;
         let access = self.access(client, None);
         // BIND drops blackholed clients before reading anything.
         if !self.blackhole.elements.is_empty() && access.allows(&self.blackhole, false) {
@@ -458,6 +472,7 @@ impl Engine {
         client: &Client,
         ws: &mut Workspace,
     ) -> Step {
+        ws.view = view.and_then(|v| v.index);
         let Some(view) = view else {
             let opcode = ws.request.header().opcode();
             let refusal = Refusal {

@@ -91,19 +91,13 @@ fn answer_guarded<'w>(
     client: &Client,
     ws: &'w mut Workspace,
 ) -> Option<&'w [u8]> {
-    let id = std::ptr::from_ref::<Workspace>(ws) as usize;
     let answer = move || {
         // Moving the borrow in makes the closure FnOnce, so the answer may borrow it.
         let ws = ws;
         engine.handle(msg, client, ws)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
-        Ok(answer) => {
-            if querylog::enabled() && answer.is_some() {
-                querylog::log(msg, client, id);
-            }
-            answer
-        }
+        Ok(answer) => answer,
         Err(_) => {
             log::error!(
                 General,
@@ -112,6 +106,16 @@ fn answer_guarded<'w>(
             );
             None
         }
+    }
+}
+
+/// Writes the query log line of `msg` when the query log is on: called once the answer
+/// (which borrows `ws`) is sent or staged, as the line names the view the workspace
+/// recorded.
+fn log_query(engine: &Engine, msg: &[u8], client: &Client, ws: &Workspace) {
+    if querylog::enabled() {
+        let id = std::ptr::from_ref::<Workspace>(ws) as usize;
+        querylog::log(msg, client, id, ws.view_name(engine));
     }
 }
 

@@ -93,10 +93,10 @@ fn parse_secret(hex: &str) -> Option<Secret> {
     Some(secret)
 }
 
-/// Logs `msg` from `client`, served by the object numbered `id`, if it is a query.
-/// Call only when [`enabled`].
+/// Logs `msg` from `client`, served by the object numbered `id` in the view named `view`
+/// (`None` for `_default`), if it is a query. Call only when [`enabled`].
 #[cold]
-pub fn log(msg: &[u8], client: &Client, id: usize) {
+pub fn log(msg: &[u8], client: &Client, id: usize, view: Option<&str>) {
     thread_local! {
         static REQUEST: RefCell<Request> = RefCell::new(Request::new());
     }
@@ -104,7 +104,7 @@ pub fn log(msg: &[u8], client: &Client, id: usize) {
         let Ok(mut request) = request.try_borrow_mut() else {
             return;
         };
-        let Some(line) = line(&mut request, msg, client, id) else {
+        let Some(line) = line(&mut request, msg, client, id, view) else {
             return;
         };
         log::write(Category::Queries, Severity::Info, format_args!("{line}"));
@@ -112,7 +112,13 @@ pub fn log(msg: &[u8], client: &Client, id: usize) {
 }
 
 /// The line for `msg`, or `None` when it is not a query with a question.
-fn line(request: &mut Request, msg: &[u8], client: &Client, id: usize) -> Option<String> {
+fn line(
+    request: &mut Request,
+    msg: &[u8],
+    client: &Client,
+    id: usize,
+    view: Option<&str>,
+) -> Option<String> {
     let header = Header::read(msg)?;
     if header.is_response() || header.opcode() != Opcode::QUERY {
         return None;
@@ -160,9 +166,13 @@ fn line(request: &mut Request, msg: &[u8], client: &Client, id: usize) -> Option
     if let Some(key) = &key {
         let _ = write!(line, "/key {key}");
     }
+    let _ = write!(line, " ({name}): ");
+    if let Some(view) = view {
+        let _ = write!(line, "view {view}: ");
+    }
     let _ = write!(
         line,
-        " ({name}): query: {name} {} {} {flags} ({})",
+        "query: {name} {} {} {flags} ({})",
         question.qclass,
         question.qtype,
         client.local.ip()
@@ -228,7 +238,32 @@ mod tests {
     }
 
     fn render(msg: &[u8], transport: Transport) -> Option<String> {
-        line(&mut Request::new(), msg, &client(transport), 0x7f00_1234)
+        line(
+            &mut Request::new(),
+            msg,
+            &client(transport),
+            0x7f00_1234,
+            None,
+        )
+    }
+
+    #[test]
+    fn a_view_other_than_the_default_is_named() {
+        let msg = query("www.example.com", 1, 0x0100, None);
+        let client = client(Transport::Udp);
+        assert_eq!(
+            line(
+                &mut Request::new(),
+                &msg,
+                &client,
+                0x7f00_1234,
+                Some("inside")
+            )
+            .as_deref(),
+            Some(
+                "client @0x7f001234 127.0.0.1#49452 (www.example.com): view inside: query: www.example.com IN A + (127.0.0.1)"
+            )
+        );
     }
 
     #[test]

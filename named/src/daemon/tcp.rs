@@ -268,13 +268,17 @@ async fn connection(stream: TcpStream, peer: SocketAddr, local: SocketAddr, shar
                     let head = stats::observe::header(answer);
                     frame(&mut out, answer);
                     stats::observe::answer(counters, seen, head.as_bytes(), ws.referral());
+                    super::log_query(&engine, &msg, &client, &ws);
                     None
                 }
                 Some(Outcome::Drop) | None => {
                     stats::observe::dropped(counters, seen);
                     None
                 }
-                Some(Outcome::Defer(deferred)) => Some(deferred),
+                Some(Outcome::Defer(deferred)) => {
+                    super::log_query(&engine, &msg, &client, &ws);
+                    Some(deferred)
+                }
             };
             match deferred {
                 Some(d) if d.action == Action::Transfer && shared.replication.get().is_some() => {
@@ -347,18 +351,12 @@ pub(super) fn respond_guarded<'w>(
     client: &Client,
     ws: &'w mut Workspace,
 ) -> Option<Outcome<'w>> {
-    let id = std::ptr::from_ref::<Workspace>(ws) as usize;
     let answer = move || {
         let ws = ws;
         engine.respond(msg, client, ws)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
-        Ok(outcome) => {
-            if super::querylog::enabled() && outcome != Outcome::Drop {
-                super::querylog::log(msg, client, id);
-            }
-            Some(outcome)
-        }
+        Ok(outcome) => Some(outcome),
         Err(_) => {
             error!(
                 General,

@@ -299,6 +299,7 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
             let answer = match super::tcp::respond_guarded(&engine, msg, &client, &mut ws) {
                 Some(Outcome::Reply(answer)) => answer,
                 Some(Outcome::Defer(d)) if d.action == Action::Query => {
+                    super::log_query(&engine, msg, &client, &ws);
                     let seen = stats::observe::recursion(&counters, seen);
                     if let Some(replies) = &replies {
                         crate::forward::service::submit_udp(
@@ -310,6 +311,7 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
                 Some(Outcome::Defer(_)) => {
                     // NOTIFY, UPDATE and transfers: the engine answers them itself.
                     let Some(answer) = super::answer_guarded(&engine, msg, &client, &mut ws) else {
+                        super::log_query(&engine, msg, &client, &ws);
                         continue;
                     };
                     answer
@@ -329,6 +331,10 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
                 }
             }
             stats::observe::answer(&counters, seen, head.as_bytes(), ws.referral());
+            // Staging ended the borrow of the request, which is read again.
+            if let Some((msg, _)) = batch.message(i).filter(|_| super::querylog::enabled()) {
+                super::log_query(&engine, msg, &client, &ws);
+            }
             staged += 1;
         }
         drop(engine);
