@@ -332,7 +332,9 @@ fn serve(socket: &Socket, local: SocketAddr, shared: &Arc<Shared>, stop: &Atomic
             }
             stats::observe::answer(&counters, seen, head.as_bytes(), ws.referral());
             // Staging ended the borrow of the request, which is read again.
-            if let Some((msg, _)) = batch.message(i).filter(|_| super::querylog::enabled()) {
+            if super::querylog::enabled()
+                && let Some((msg, _)) = batch.message(i)
+            {
                 super::log_query(&engine, msg, &client, &ws);
             }
             staged += 1;
