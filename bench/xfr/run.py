@@ -8,7 +8,10 @@ For each round (interleaved, so that drifts of a shared machine hit both servers
         the transfer read from /proc;
   in:   each server as secondary of large.test, from each primary; the time from starting
         the secondary (no saved copy) to its first authoritative SOA answer with the
-        primary's serial, polled every 20 ms.
+        primary's serial, polled every 20 ms; and the tail, what the secondary takes after
+        the primary's last message: from the primary's "AXFR ended" log line to the
+        secondary's "transferred serial" line (both servers stamp their lines to the
+        millisecond), and to that first answer.
 
 Medians over the rounds go to bench/RESULTS.md between the xfr markers, and to stdout.
 Everything listens on 127.0.0.1, ports 15340-15349. Usage:
@@ -17,6 +20,7 @@ Everything listens on 127.0.0.1, ports 15340-15349. Usage:
 """
 
 import argparse
+import datetime
 import os
 import re
 import shutil
@@ -112,14 +116,15 @@ controls {{ }};
         self.port = port
 
     def wait_for_serial(self, serial=None, limit=600.0):
-        """Seconds from start to an authoritative SOA (with `serial`, if given)."""
+        """Seconds from start to an authoritative SOA (with `serial`, if given), and the
+        wall-clock time of that answer."""
         deadline = self.started + limit
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.kind} exited: see {self.dir}/server.log")
             got = soa_serial(self.port)
             if got is not None and (serial is None or got == serial):
-                return time.monotonic() - self.started
+                return time.monotonic() - self.started, time.time()
             time.sleep(0.02)
         raise RuntimeError(f"{self.kind} did not answer within {limit} s: {self.dir}/server.log")
 
@@ -132,6 +137,16 @@ controls {{ }};
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def log_times(path, marker):
+    """The wall-clock times (seconds since the epoch) of the log lines containing `marker`."""
+    times = []
+    for line in Path(path).read_text(errors="replace").splitlines():
+        if marker in line:
+            stamp = datetime.datetime.strptime(line[:24], "%d-%b-%Y %H:%M:%S.%f")
+            times.append(stamp.timestamp())
+    return times
 
 
 def primary(kind, rivetd, work, zonefile):
@@ -159,8 +174,10 @@ def axfr_out(server):
     return wall, cpu, int(m.group(2)), int(m.group(3))
 
 
-def axfr_in(kind, rivetd, work, serial):
-    """Seconds from starting secondary `kind` to answering with the primary's serial."""
+def axfr_in(kind, rivetd, work, serial, primary_log):
+    """Seconds from starting secondary `kind` to answering with the primary's serial; the
+    seconds from the primary's end of the transfer to the secondary's "transferred serial"
+    line and to that answer."""
     directory = work / f"secondary-{kind}"
     shutil.rmtree(directory, ignore_errors=True)
     stmt = (
@@ -169,9 +186,12 @@ def axfr_in(kind, rivetd, work, serial):
     )
     server = Server(kind, rivetd, directory, SECONDARY_PORT, stmt)
     try:
-        return server.wait_for_serial(serial)
+        seconds, answered = server.wait_for_serial(serial)
     finally:
         server.stop()
+    ended = log_times(primary_log, "AXFR ended")[-1]
+    transferred = log_times(directory / "server.log", "transferred serial")[0]
+    return seconds, transferred - ended, answered - ended
 
 
 def median(values):
@@ -202,9 +222,10 @@ def main():
                 print(f"round {r} out of {p}: {result[0]:.2f} s wall, {result[1]:.2f} s CPU, "
                       f"{result[2]} messages, {result[3]} bytes", file=sys.stderr)
                 for s in kinds:
-                    seconds = axfr_in(s, args.rivetd, work, serial)
-                    into[(p, s)].append(seconds)
-                    print(f"round {r} from {p} into {s}: {seconds:.2f} s", file=sys.stderr)
+                    result = axfr_in(s, args.rivetd, work, serial, server.dir / "server.log")
+                    into[(p, s)].append(result)
+                    print(f"round {r} from {p} into {s}: {result[0]:.2f} s, tail {result[1]:.3f} s "
+                          f"to the log line, {result[2]:.3f} s to the answer", file=sys.stderr)
             finally:
                 server.stop()
     lines = [
@@ -225,12 +246,16 @@ def main():
         )
     lines += [
         "",
-        "| primary → secondary | start to first answer with the new serial, s |",
-        "|---|---:|",
+        "| primary → secondary | start to first answer with the new serial, s "
+        "| tail: primary's last message to \"transferred serial\", s | tail: to the answer, s |",
+        "|---|---:|---:|---:|",
     ]
     for (p, s), values in into.items():
-        lines.append(f"| {p} → {s} | {median(values):.2f} |")
-    t = {key: median(values) for key, values in into.items()}
+        lines.append(
+            f"| {p} → {s} | {median([v[0] for v in values]):.2f} "
+            f"| {median([v[1] for v in values]):.3f} | {median([v[2] for v in values]):.3f} |"
+        )
+    t = {key: median([v[0] for v in values]) for key, values in into.items()}
     dig_out = median([w for w, *_ in out["bind"]]) / median([w for w, *_ in out["rivet"]])
     cpu_out = median([c for _, c, *_ in out["bind"]]) / median([c for _, c, *_ in out["rivet"]])
     lines += [
@@ -243,7 +268,9 @@ def main():
         "",
         "Into Rivet, compared with into BIND, from the same primary: "
         f"{t[('bind', 'bind')] / t[('bind', 'rivet')]:.2f}× as fast from BIND, "
-        f"{t[('rivet', 'bind')] / t[('rivet', 'rivet')]:.2f}× from Rivet.",
+        f"{t[('rivet', 'bind')] / t[('rivet', 'rivet')]:.2f}× from Rivet. The tails are the "
+        "part of that time the secondary adds once the primary is done (the answer's is "
+        "polled, so up to 20 ms longer).",
     ]
     section = "\n".join(lines)
     print(section)

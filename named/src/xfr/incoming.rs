@@ -382,6 +382,25 @@ impl StreamReader {
         self.serial
     }
 
+    /// How many records of a whole zone ([`Content::Full`]) have been read and not taken.
+    pub fn zone_records_pending(&self) -> usize {
+        match self.state {
+            State::Full => self.records.len(),
+            _ => 0,
+        }
+    }
+
+    /// Takes the records of a whole zone read so far, in the order they came (the SOA
+    /// first), so that building the zone can start before the transfer ends: the final
+    /// [`Content::Full`] then holds only the records read after. Nothing until the
+    /// response is known to be a whole zone.
+    pub fn take_zone_records(&mut self) -> Vec<Record> {
+        match self.state {
+            State::Full => std::mem::take(&mut self.records),
+            _ => Vec::new(),
+        }
+    }
+
     /// Reads one message; `Some` with the content once the transfer is complete.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<Option<Content>, XferError> {
         if self.state == State::Done {
@@ -592,10 +611,19 @@ async fn read_frame(stream: &mut TcpStream) -> Result<Option<Vec<u8>>, XferError
     Ok(Some(msg))
 }
 
+/// A whole zone's records go on as they arrive in batches of at least this many (a
+/// message holds a few hundred).
+const ZONE_BATCH: usize = 256;
+
 /// Runs one transfer of `zone` from `stream` (already connected), within `limits`; with
 /// `key`, the request is signed and the response verified as a TSIG stream (RFC 8945
 /// §5.3.1: unsigned messages between signed ones, the first and the last signed). As
 /// BIND does, an error rcode is reported before any TSIG failure.
+///
+/// When the response is a whole zone, its records go to `zone_records` in batches as they
+/// arrive, in order (the SOA first), so that the zone can be built meanwhile; the final
+/// [`Content::Full`] holds the records not handed on. Those handed on belong to a transfer
+/// that is not complete, and perhaps not verified, until this returns `Ok`.
 pub async fn transfer(
     stream: &mut TcpStream,
     zone: &Name,
@@ -603,6 +631,7 @@ pub async fn transfer(
     request: &Request,
     limits: Limits,
     key: Option<&std::sync::Arc<TsigKey>>,
+    mut zone_records: impl FnMut(Vec<Record>),
 ) -> Result<Transferred, XferError> {
     let start = Instant::now();
     let id = random_id();
@@ -658,6 +687,9 @@ pub async fn transfer(
                 counts: reader.counts(),
                 serial: reader.serial(),
             });
+        }
+        if reader.zone_records_pending() >= ZONE_BATCH {
+            zone_records(reader.take_zone_records());
         }
     }
 }
@@ -815,6 +847,34 @@ mod tests {
         );
         assert_eq!(r.counts().records, 4);
         assert!(r.feed(&response(7, false, &[soa(5)])).is_err());
+    }
+
+    #[test]
+    fn a_whole_zone_is_taken_as_it_arrives() {
+        let mut r = reader(None);
+        assert_eq!(r.feed(&response(7, true, &[soa(5)])).expect("ok"), None);
+        // Not yet known to be a whole zone: the SOA alone may be an IXFR's answer.
+        assert_eq!(r.zone_records_pending(), 0);
+        assert!(r.take_zone_records().is_empty());
+        assert_eq!(r.feed(&response(7, false, &[ns()])).expect("ok"), None);
+        assert_eq!(r.zone_records_pending(), 2);
+        let mut taken = r.take_zone_records();
+        assert_eq!(r.zone_records_pending(), 0);
+        let last = [a("ns1.example.com.", 1), soa(5)];
+        let Some(Content::Full(rest)) = r.feed(&response(7, false, &last)).expect("ok") else {
+            panic!("a whole zone expected");
+        };
+        taken.extend(rest);
+        assert_eq!(taken, vec![soa(5), ns(), a("ns1.example.com.", 1)]);
+    }
+
+    #[test]
+    fn an_incremental_transfer_is_not_taken_early() {
+        let mut r = reader(Some(5));
+        let records = [soa(7), soa(5), a("www.example.com.", 1), soa(7)];
+        assert_eq!(r.feed(&response(7, true, &records[..3])).expect("ok"), None);
+        assert_eq!(r.zone_records_pending(), 0);
+        assert!(r.take_zone_records().is_empty());
     }
 
     #[test]

@@ -18,11 +18,12 @@ use std::time::{Duration, SystemTime};
 use conf::model::RemoteServer;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use zones::diag::Diagnostic;
 use zones::diff::Diff;
 use zones::record::{Rdata, Record};
 use zones::serial::Serial;
-use zones::zone::{CheckOptions, Zone};
-use zones::{Name, RType};
+use zones::zone::{CheckOptions, Zone, ZoneBuilder, ZoneError};
+use zones::{Class, Name, RType};
 
 use super::incoming::{self, Content, Counts, Delta, Request, XferError};
 use super::journal;
@@ -588,6 +589,9 @@ impl Secondary {
                 .as_ref()
                 .map_or_else(String::new, |k| format!(" TSIG {k}"))
         );
+        // A whole zone is built as its records arrive.
+        let expected = self.zone.as_ref().map_or(0, |z| z.record_count());
+        let mut assembly = Assembly::new(self.key.name.clone(), self.key.class, expected);
         let result = incoming::transfer(
             &mut stream,
             &self.key.name,
@@ -595,6 +599,7 @@ impl Secondary {
             request,
             limits,
             tsig_key.as_ref(),
+            |records| assembly.feed(records),
         )
         .await;
         drop(stream);
@@ -614,10 +619,7 @@ impl Secondary {
         let counts = transferred.counts;
         // The increments to journal; `None` after a full transfer.
         let mut increments = None;
-        // The copy a full transfer replaces, when its difference to the new one is to be
-        // journaled (`ixfr-from-differences`).
-        let mut replaced = None;
-        let records = match transferred.content {
+        let built = match transferred.content {
             Content::UpToDate(serial) => {
                 debug!(1, XferIn, "{}: up to date (serial {serial})", self.label);
                 self.completed(&from, counts, serial, start);
@@ -628,10 +630,13 @@ impl Secondary {
             }
             Content::Full(records) => {
                 debug!(3, XferIn, "{}: got nonincremental response", self.label);
-                if self.conf.ixfr_from_differences {
-                    replaced = self.zone.clone();
-                }
-                records
+                // The copy this one replaces, when their difference is to be journaled
+                // (`ixfr-from-differences`).
+                let replaced = self
+                    .zone
+                    .clone()
+                    .filter(|_| self.conf.ixfr_from_differences);
+                assembly.finish(records, replaced).await
             }
             Content::Incremental(deltas) => {
                 let Some(zone) = self.zone.clone() else {
@@ -640,7 +645,13 @@ impl Secondary {
                 match incoming::apply(&zone, &deltas) {
                     Ok(records) => {
                         increments = Some(Increments::Received(deltas));
-                        records
+                        let (name, class) = (self.key.name.clone(), self.key.class);
+                        tokio::task::spawn_blocking(move || {
+                            Zone::build(name, class, records, &transfer_checks())
+                                .map(|(zone, warnings)| (zone, warnings, None))
+                        })
+                        .await
+                        .ok()
                     }
                     Err(e) => {
                         info!(
@@ -652,32 +663,20 @@ impl Secondary {
                 }
             }
         };
-        let name = self.key.name.clone();
-        let class = self.key.class;
-        let built = tokio::task::spawn_blocking(move || {
-            let opts = CheckOptions {
-                check_integrity: false,
-                ..CheckOptions::default()
-            };
-            let (zone, warnings) = Zone::build(name, class, records, &opts)?;
-            let difference = replaced.and_then(|old| difference(&old, &zone));
-            Ok((zone, warnings, difference))
-        })
-        .await;
         let zone = match built {
-            Ok(Ok((zone, _warnings, difference))) => {
+            Some(Ok((zone, _warnings, difference))) => {
                 if let Some(difference) = difference {
                     increments = Some(Increments::Computed(difference));
                 }
                 Arc::new(zone)
             }
-            Ok(Err(e)) => {
+            Some(Err(e)) => {
                 let e = XferError::Protocol(rejected(&e));
                 self.failed(&from, "failed while receiving responses", &e, counts, start);
                 error!(XferIn, "{}: transferred zone rejected: {e:?}", self.label);
                 return Attempt::Failed;
             }
-            Err(_) => return Attempt::Failed,
+            None => return Attempt::Failed,
         };
         let serial = zone.serial();
         info!(
@@ -699,7 +698,7 @@ impl Secondary {
 
     /// Records an IXFR's increments (or the difference a full transfer made) in the
     /// zone's journal, so that this copy can be sent on incrementally; after a full
-    /// transfer without one, starts the journal again, empty.
+    /// transfer without one, empties the journal, if there is one.
     async fn journal(&self, increments: Option<Increments>) {
         let Some(path) = self.conf.journal.clone() else {
             return;
@@ -724,6 +723,8 @@ impl Secondary {
                     }
                 })
                 .map_err(|e| format!("{label}: journal {}: {e}", path.display())),
+            // Without a journal there is no history to drop; the next increment starts one.
+            None if !path.exists() => Ok(()),
             None => journal::reset(&path, &origin, class)
                 .map_err(|e| format!("{label}: resetting journal {}: {e}", path.display())),
         })
@@ -813,6 +814,106 @@ impl Secondary {
     }
 }
 
+/// The checks a transferred zone gets: BIND makes no integrity checks on a secondary.
+fn transfer_checks() -> CheckOptions {
+    CheckOptions {
+        check_integrity: false,
+        ..CheckOptions::default()
+    }
+}
+
+/// A zone built from a transfer, its warnings, and its difference from the copy it
+/// replaces when that was asked for.
+type Built = Result<(Zone, Vec<Diagnostic>, Option<Diff>), ZoneError>;
+
+/// What the thread building a transferred zone is sent.
+enum Feed {
+    /// The next records.
+    Records(Vec<Record>),
+    /// The last records: finish the zone, tell its difference from the copy it replaces
+    /// when given, and send the outcome back.
+    End {
+        records: Vec<Record>,
+        replaced: Option<Arc<Zone>>,
+        built: tokio::sync::oneshot::Sender<Built>,
+    },
+}
+
+/// A whole zone being built on a blocking thread while its records arrive, so that little
+/// is left to do after the last message. Dropped before the end (the transfer failed),
+/// the thread stops and frees what it built.
+struct Assembly {
+    name: Name,
+    class: Class,
+    expected: usize,
+    feeds: Option<std::sync::mpsc::Sender<Feed>>,
+}
+
+impl Assembly {
+    /// Nothing running yet; `expected` is about how many records the zone has (0 when
+    /// unknown).
+    fn new(name: Name, class: Class, expected: usize) -> Self {
+        Self {
+            name,
+            class,
+            expected,
+            feeds: None,
+        }
+    }
+
+    /// Hands on the next records.
+    fn feed(&mut self, records: Vec<Record>) {
+        // A thread that is gone has failed; `finish` tells.
+        let _ = self.sender().send(Feed::Records(records));
+    }
+
+    /// Hands on the last records and waits for the zone; `None` if the thread failed.
+    async fn finish(mut self, records: Vec<Record>, replaced: Option<Arc<Zone>>) -> Option<Built> {
+        let (built, outcome) = tokio::sync::oneshot::channel();
+        let end = Feed::End {
+            records,
+            replaced,
+            built,
+        };
+        self.sender().send(end).ok()?;
+        outcome.await.ok()
+    }
+
+    fn sender(&mut self) -> &std::sync::mpsc::Sender<Feed> {
+        let (name, class, expected) = (&self.name, self.class, self.expected);
+        self.feeds.get_or_insert_with(|| {
+            let (sender, feeds) = std::sync::mpsc::channel();
+            let mut builder = ZoneBuilder::new(name.clone(), class, transfer_checks(), expected);
+            tokio::task::spawn_blocking(move || {
+                for feed in feeds {
+                    let (records, replaced, built) = match feed {
+                        Feed::Records(records) => {
+                            builder.push(records);
+                            continue;
+                        }
+                        Feed::End {
+                            records,
+                            replaced,
+                            built,
+                        } => (records, replaced, built),
+                    };
+                    builder.push(records);
+                    let (outcome, scratch) = builder.finish_apart();
+                    let outcome = outcome.map(|(zone, warnings)| {
+                        let difference = replaced.and_then(|old| difference(&old, &zone));
+                        (zone, warnings, difference)
+                    });
+                    let _ = built.send(outcome);
+                    // Freed while the zone is installed.
+                    drop(scratch);
+                    return;
+                }
+            });
+            sender
+        })
+    }
+}
+
 /// How one transfer attempt ended.
 enum Attempt {
     Done,
@@ -846,9 +947,9 @@ fn difference(old: &Zone, new: &Zone) -> Option<Diff> {
     Diff::between(old, new).ok()
 }
 
-fn rejected(e: &zones::zone::ZoneError) -> &'static str {
+fn rejected(e: &ZoneError) -> &'static str {
     match e {
-        zones::zone::ZoneError::Rejected { .. } => "the transferred zone is not valid",
+        ZoneError::Rejected { .. } => "the transferred zone is not valid",
         _ => "the transferred zone could not be built",
     }
 }
@@ -922,16 +1023,71 @@ mod tests {
         let origin = Name::from_text("example.com.", None).expect("name");
         let opts = zones::master::ParseOptions {
             origin: origin.clone(),
-            class: zones::Class::IN,
+            class: Class::IN,
             base_dir: std::path::PathBuf::from("."),
             default_ttl: None,
         };
         let records =
             zones::master::parse_str_with(&text, "t", &opts, &zones::master::Checks::default())
                 .records;
-        Zone::build(origin, zones::Class::IN, records, &CheckOptions::default())
+        Zone::build(origin, Class::IN, records, &CheckOptions::default())
             .expect("zone")
             .0
+    }
+
+    #[tokio::test]
+    async fn a_zone_fed_in_batches_is_the_zone_built_at_once() {
+        let whole = zone(3600, 600, 86400);
+        let records: Vec<Record> = whole.records_canonical().map(|r| r.to_record()).collect();
+        let mut assembly = Assembly::new(whole.origin().clone(), Class::IN, 0);
+        assembly.feed(records[..2].to_vec());
+        let Some(Ok((built, warnings, difference))) =
+            assembly.finish(records[2..].to_vec(), None).await
+        else {
+            panic!("the zone builds");
+        };
+        assert!(warnings.is_empty() && difference.is_none());
+        let again: Vec<Record> = built.records_canonical().map(|r| r.to_record()).collect();
+        assert_eq!(again, records);
+        // With the copy it replaces, the difference comes too.
+        let newer = records
+            .iter()
+            .map(|r| match r.rtype {
+                RType::SOA => {
+                    let mut rdata = r.rdata.as_bytes().to_vec();
+                    let at = rdata.len() - 20;
+                    rdata[at..at + 4].copy_from_slice(&6u32.to_be_bytes());
+                    Record {
+                        rdata: Rdata::from(rdata),
+                        ..r.clone()
+                    }
+                }
+                _ => r.clone(),
+            })
+            .collect();
+        let assembly = Assembly::new(whole.origin().clone(), Class::IN, records.len());
+        let Some(Ok((built, _, Some(difference)))) =
+            assembly.finish(newer, Some(Arc::new(whole))).await
+        else {
+            panic!("the zone builds with its difference");
+        };
+        assert_eq!(built.serial(), 6);
+        assert_eq!(difference.from_serial(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_transferred_zone_that_breaks_the_rules_is_rejected() {
+        let whole = zone(3600, 600, 86400);
+        let mut records: Vec<Record> = whole.records_canonical().map(|r| r.to_record()).collect();
+        // A second SOA record at the apex.
+        let mut second = records[0].clone();
+        second.rdata = Rdata::from(second.rdata.as_bytes()[..4].to_vec());
+        records.insert(1, second);
+        let assembly = Assembly::new(whole.origin().clone(), Class::IN, 0);
+        assert!(matches!(
+            assembly.finish(records, None).await,
+            Some(Err(ZoneError::Rejected { .. }))
+        ));
     }
 
     #[test]

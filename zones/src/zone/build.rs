@@ -1,7 +1,7 @@
 //! Building a zone: screening the records as BIND's loader does, then laying them out
 //! ([`layout`](super::layout)) and checking the result ([`checks`](super::checks)).
 
-use super::layout::{OwnerKeys, Screened, lay_out};
+use super::builder::ZoneBuilder;
 use super::wire;
 use super::{CheckOptions, Mode, Rejection, Zone, ZoneError};
 use crate::diag::Diagnostic;
@@ -16,7 +16,7 @@ pub(super) struct Report {
 }
 
 impl Report {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             diagnostics: Vec::new(),
             rejection: None,
@@ -43,7 +43,16 @@ impl Report {
         }
     }
 
-    fn into_error(self, reason: Rejection) -> ZoneError {
+    /// Adds what `later` found after what this report holds; the first fatal problem stays
+    /// the first.
+    pub(super) fn append(&mut self, later: Report) {
+        self.diagnostics.extend(later.diagnostics);
+        if self.rejection.is_none() {
+            self.rejection = later.rejection;
+        }
+    }
+
+    pub(super) fn into_error(self, reason: Rejection) -> ZoneError {
         ZoneError::Rejected {
             reason,
             diagnostics: self.diagnostics,
@@ -72,91 +81,95 @@ impl Zone {
     pub fn build(
         origin: Name,
         class: Class,
-        mut records: Vec<Record>,
+        records: Vec<Record>,
         opts: &CheckOptions,
     ) -> Result<(Zone, Vec<Diagnostic>), ZoneError> {
-        if u32::try_from(records.len()).is_err() {
-            return Err(ZoneError::TooLarge("more than 2^32 - 1 records"));
-        }
-        let mut report = Report::new();
-        let mut owners = OwnerKeys::new(&origin, records.len());
-        let mut rdata_len = 0;
-        let runs = screen(
-            &origin,
-            class,
-            &mut records,
-            &mut report,
-            |record, new_run| {
-                if new_run {
-                    owners.add(record.owner.as_wire());
-                }
-                rdata_len += 2 + record.rdata.as_bytes().len();
-            },
-        );
-        let screened = Screened {
-            runs: &runs,
-            owners,
-            rdata_len,
-        };
-        let zone = lay_out(origin, class, records, screened, opts, &mut report)?;
-        // As in BIND, errors while loading stop before the checks of the loaded zone.
-        if report.rejection.is_none() {
-            super::checks::check_loaded(&zone, opts, &mut report);
-        }
-        match report.rejection {
-            Some(reason) => Err(report.into_error(reason)),
-            None => Ok((zone, report.diagnostics)),
-        }
+        let mut builder = ZoneBuilder::all_at_end(origin, class, opts.clone(), records.len());
+        builder.push(records);
+        builder.finish()
     }
 }
 
-/// Makes the per-record checks BIND's loader makes, in input order, and drops the records
-/// it would not load. Returns where each run starts in what is left: a run is what BIND's
-/// loader collects before adding to its database, consecutive records of one owner.
-/// `keep` hears of each record kept, in order, and whether it starts a run.
-fn screen(
-    origin: &Name,
-    class: Class,
-    records: &mut Vec<Record>,
-    report: &mut Report,
-    mut keep: impl FnMut(&Record, bool),
-) -> Vec<u32> {
-    let mut runs = Vec::new();
-    // Which records stay, once one does not.
-    let mut stays: Vec<bool> = Vec::new();
-    let mut kept = 0u32;
-    // Runs break at every change of owner, whether or not the records are then kept.
-    let mut run_break = true;
-    let (mut in_zone, mut at_apex) = (false, false);
-    for i in 0..records.len() {
-        let record = &records[i];
-        if i == 0 || !same_name(&records[i - 1].owner, &record.owner) {
-            run_break = true;
-            in_zone = wire::is_below(record.owner.as_wire(), origin.as_wire());
-            at_apex = in_zone && record.owner.as_wire().len() == origin.as_wire().len();
-        }
-        if screen_record(class, record, in_zone, at_apex, report) {
-            keep(record, run_break);
-            if run_break {
-                runs.push(kept);
-                run_break = false;
-            }
-            kept += 1;
-            if !stays.is_empty() {
-                stays.push(true);
-            }
-        } else {
-            if stays.is_empty() {
-                stays = vec![true; i];
-            }
-            stays.push(false);
+/// Where screening stands between two batches of records: what the last record screened
+/// left for the next.
+pub(super) struct Screen {
+    /// The last record's owner, kept or not.
+    last_owner: Option<Name>,
+    /// Whether the next record kept starts a run.
+    run_break: bool,
+    /// Whether the last owner is in the zone, and the apex.
+    in_zone: bool,
+    at_apex: bool,
+}
+
+impl Screen {
+    /// Before the first record.
+    pub(super) fn new() -> Self {
+        Self {
+            last_owner: None,
+            run_break: true,
+            in_zone: false,
+            at_apex: false,
         }
     }
-    if !stays.is_empty() {
-        let mut stays = stays.into_iter();
-        records.retain(|_| stays.next().unwrap_or(false));
+
+    /// Makes the per-record checks BIND's loader makes on the next `records`, in input
+    /// order, and drops the records it would not load. Notes in `runs` where each run
+    /// starts among the records kept, counted from `first`, the number of the first kept
+    /// here: a run is what BIND's loader collects before adding to its database,
+    /// consecutive records of one owner. `keep` hears of each record kept, in order, and
+    /// whether it starts a run.
+    pub(super) fn batch(
+        &mut self,
+        (origin, class): (&Name, Class),
+        records: &mut Vec<Record>,
+        first: u32,
+        report: &mut Report,
+        runs: &mut Vec<u32>,
+        mut keep: impl FnMut(&Record, bool),
+    ) {
+        // Which records stay, once one does not.
+        let mut stays: Vec<bool> = Vec::new();
+        let mut kept = first;
+        for i in 0..records.len() {
+            let record = &records[i];
+            let previous = match i {
+                0 => self.last_owner.as_ref(),
+                _ => Some(&records[i - 1].owner),
+            };
+            // Runs break at every change of owner, whether or not the records are then
+            // kept.
+            if previous.is_none_or(|p| !same_name(p, &record.owner)) {
+                self.run_break = true;
+                self.in_zone = wire::is_below(record.owner.as_wire(), origin.as_wire());
+                self.at_apex =
+                    self.in_zone && record.owner.as_wire().len() == origin.as_wire().len();
+            }
+            if screen_record(class, record, self.in_zone, self.at_apex, report) {
+                keep(record, self.run_break);
+                if self.run_break {
+                    runs.push(kept);
+                    self.run_break = false;
+                }
+                kept += 1;
+                if !stays.is_empty() {
+                    stays.push(true);
+                }
+            } else {
+                if stays.is_empty() {
+                    stays = vec![true; i];
+                }
+                stays.push(false);
+            }
+        }
+        if let Some(last) = records.last() {
+            self.last_owner = Some(last.owner.clone());
+        }
+        if !stays.is_empty() {
+            let mut stays = stays.into_iter();
+            records.retain(|_| stays.next().unwrap_or(false));
+        }
     }
-    runs
 }
 
 /// Whether two names are the same, trying the common case of the same spelling first.

@@ -5,9 +5,15 @@
 //! After the sort, every pass reads the records in input order, which is how they lie in
 //! memory, and names and RRsets are written in the order names first appear; only the node
 //! array is in canonical order, filled from notes kept per run with one look-up per node.
+//!
+//! The pieces also work a run at a time, for a builder fed records as they arrive
+//! ([`ZoneBuilder`](super::ZoneBuilder)): a [`Placement`] lays out one name's RRsets as soon
+//! as its records are all in, and while the owners come in canonical order a [`Walk`] makes
+//! their nodes and an [`Occlusion`] pass marks them, so that little is left for the end.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use super::build::{Report, covered_type};
 use super::table::NameTable;
@@ -133,38 +139,24 @@ impl Key {
 
 /// One run of records, to be sorted by owner.
 #[derive(Clone, Copy)]
-struct SortEntry {
+pub(super) struct SortEntry {
     key: Key,
     run: u32,
     /// Labels of the owner, the root label not counted.
     labels: u8,
 }
 
+impl SortEntry {
+    /// The length of the owner's key: 0 for the apex.
+    pub(super) fn key_len(&self) -> u16 {
+        self.key.len
+    }
+}
+
 /// No run.
 const NO_RUN: u32 = u32::MAX;
 /// In [`Names::node_of_run`]: the run is its node's first.
 const FIRST_RUN: u32 = 1 << 31;
-
-/// The names of a zone being laid out: one node per owner, plus the apex and the empty
-/// non-terminals, in canonical order.
-///
-/// What the layout needs run by run is kept by run, in input order, so that laying out
-/// the records reads these arrays in sequence rather than at random.
-struct Names {
-    /// The nodes; only `labels` is set.
-    nodes: Vec<NodeData>,
-    /// The node of each run, with [`FIRST_RUN`] on the first run of each node.
-    node_of_run: Vec<u32>,
-    /// The next run of the same owner, or [`NO_RUN`].
-    next_run: Vec<u32>,
-    /// The first run of each node ([`NO_RUN`] for the empty non-terminals, and for the apex
-    /// when it has no records).
-    first_run: Vec<u32>,
-    /// Each empty non-terminal and the node below it whose name it is the tail of.
-    tails: Vec<(u32, u32)>,
-    /// About how many bytes the owner names take in wire form (a little more).
-    name_bytes: usize,
-}
 
 /// The sort key of the owner of each run, collected as the records are screened, while
 /// their owners are at hand.
@@ -204,89 +196,119 @@ impl OwnerKeys {
             labels: labels as u8,
         });
     }
+
+    /// How many runs have an owner noted.
+    pub(super) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether the owner of the last run noted sorts after that of the run before it (or is
+    /// the first): the owners so far are then in strictly ascending canonical order.
+    pub(super) fn last_ascends(&self) -> bool {
+        match self.order.as_slice() {
+            [.., a, b] => a.key.cmp(&b.key, &self.keys) == Ordering::Less,
+            _ => true,
+        }
+    }
+
+    /// The owner of run `run`, which must have been noted.
+    pub(super) fn entry(&self, run: usize) -> SortEntry {
+        self.order[run]
+    }
+
+    /// The key bytes the entries point into.
+    pub(super) fn keys(&self) -> &[u8] {
+        &self.keys
+    }
 }
 
-impl Names {
-    /// Sorts the runs by owner and makes one node per distinct owner, adding the apex and
-    /// the empty non-terminals.
-    fn new(origin: &Name, owners: OwnerKeys) -> Result<Self, ZoneError> {
-        let OwnerKeys {
-            origin_labels,
-            keys,
-            mut order,
-        } = owners;
-        // Runs of one owner stay in input order, so the first is the one whose spelling the
-        // node keeps.
-        order.sort_unstable_by(|a, b| a.key.cmp(&b.key, &keys).then(a.run.cmp(&b.run)));
+/// The nodes of owners taken in canonical order: the apex first, then for each new owner
+/// the empty non-terminals between it and its deepest existing ancestor, then its own node.
+pub(super) struct Walk {
+    origin_labels: usize,
+    origin_len: usize,
+    /// The nodes; only `labels` is set.
+    pub(super) nodes: Vec<NodeData>,
+    /// The first run of each node ([`NO_RUN`] for the empty non-terminals, and for the apex
+    /// when it has no records).
+    pub(super) first_run: Vec<u32>,
+    /// Each empty non-terminal and the node below it whose name it is the tail of.
+    pub(super) tails: Vec<(u32, u32)>,
+    /// About how many bytes the owner names take in wire form (a little more).
+    pub(super) name_bytes: usize,
+    /// The path from the apex to the last node: the key of each node on it.
+    path: Vec<(u32, Key)>,
+}
 
-        let runs = order.len();
-        let mut names = Names {
-            nodes: Vec::with_capacity(runs + 1),
-            node_of_run: vec![0; runs],
-            next_run: vec![NO_RUN; runs],
-            first_run: Vec::with_capacity(runs + 1),
+impl Walk {
+    /// A walk with room for `capacity` nodes.
+    pub(super) fn new(origin: &Name, capacity: usize) -> Self {
+        Self {
+            origin_labels: origin.label_count(),
+            origin_len: origin.as_wire().len(),
+            nodes: Vec::with_capacity(capacity),
+            first_run: Vec::with_capacity(capacity),
             tails: Vec::new(),
             name_bytes: origin.as_wire().len(),
-        };
-        // The path from the apex to the last node: the key of each node on it.
-        let mut path: Vec<(u32, Key)> = Vec::with_capacity(16);
-        if order.first().is_none_or(|e| e.key.len > 0) {
-            let apex = names.add_node(origin_labels, NO_RUN)?;
+            path: Vec::with_capacity(16),
+        }
+    }
+
+    /// Adds the apex, without records, unless there is a node already.
+    pub(super) fn ensure_apex(&mut self) -> Result<(), ZoneError> {
+        if self.nodes.is_empty() {
+            let apex = self.add_node(self.origin_labels, NO_RUN)?;
             let key = Key {
                 prefix: 0,
                 start: 0,
                 len: 0,
             };
-            path.push((apex, key));
+            self.path.push((apex, key));
         }
-        let mut i = 0;
-        while i < order.len() {
-            let entry = order[i];
-            while path
-                .last()
-                .is_some_and(|(_, above)| !above.begins(&entry.key, &keys))
+        Ok(())
+    }
+
+    /// Adds the node of `entry`'s owner, whose key sorts after those of every node so far,
+    /// with `entry`'s run as its first, and the empty non-terminals above it. The apex must
+    /// be there already unless this is it. Returns the node.
+    #[inline]
+    pub(super) fn add(&mut self, entry: &SortEntry, keys: &[u8]) -> Result<u32, ZoneError> {
+        while self
+            .path
+            .last()
+            .is_some_and(|(_, above)| !above.begins(&entry.key, keys))
+        {
+            self.path.pop();
+        }
+        // Ancestors between the deepest existing one and this name are empty
+        // non-terminals (in canonical order an existing ancestor comes first and is
+        // still on the path).
+        let origin_labels = self.origin_labels;
+        let labels = usize::from(entry.labels);
+        let below = labels.saturating_sub(origin_labels);
+        let depth = self.path.last().map_or(0, |(n, _)| {
+            usize::from(self.nodes[*n as usize].labels).saturating_sub(origin_labels)
+        });
+        let ents = self.nodes.len();
+        if below > depth + 1 {
+            let key = entry.key.bytes(keys);
+            for (d, key_end) in key_label_ends(key)
+                .enumerate()
+                .skip(depth)
+                .take(below - depth - 1)
             {
-                path.pop();
-            }
-            // Ancestors between the deepest existing one and this name are empty
-            // non-terminals (in canonical order an existing ancestor comes first and is
-            // still on the path).
-            let labels = usize::from(entry.labels);
-            let below = labels.saturating_sub(origin_labels);
-            let depth = path.last().map_or(0, |(n, _)| {
-                usize::from(names.nodes[*n as usize].labels).saturating_sub(origin_labels)
-            });
-            let ents = names.nodes.len();
-            if below > depth + 1 {
-                let key = entry.key.bytes(&keys);
-                for (d, key_end) in key_label_ends(key)
-                    .enumerate()
-                    .skip(depth)
-                    .take(below - depth - 1)
-                {
-                    let node = names.add_node(origin_labels + d + 1, NO_RUN)?;
-                    path.push((node, entry.key.cut(key_end)));
-                }
-            }
-            let node = names.add_node(labels, entry.run)?;
-            // A key is at least as long as the labels it stands for.
-            names.name_bytes += usize::from(entry.key.len) + origin.as_wire().len();
-            for ent in ents as u32..node {
-                names.tails.push((ent, node));
-            }
-            path.push((node, entry.key));
-            names.node_of_run[entry.run as usize] = node | FIRST_RUN;
-            let mut last = entry.run;
-            i += 1;
-            while i < order.len() && order[i].key.same(&entry.key, &keys) {
-                let run = order[i].run;
-                names.node_of_run[run as usize] = node;
-                names.next_run[last as usize] = run;
-                last = run;
-                i += 1;
+                let node = self.add_node(origin_labels + d + 1, NO_RUN)?;
+                self.path.push((node, entry.key.cut(key_end)));
             }
         }
-        Ok(names)
+        let node = self.add_node(labels, entry.run)?;
+        // A key is at least as long as the labels it stands for.
+        self.name_bytes += usize::from(entry.key.len) + self.origin_len;
+        for ent in ents as u32..node {
+            self.tails.push((ent, node));
+        }
+        self.path.push((node, entry.key));
+        Ok(node)
     }
 
     /// Adds a node (the rest of it comes later).
@@ -309,157 +331,389 @@ impl Names {
     }
 }
 
+/// The names of a zone being laid out: one node per owner, plus the apex and the empty
+/// non-terminals, in canonical order, and the runs of each.
+///
+/// What the layout needs run by run is kept by run, in input order, so that laying out
+/// the records reads these arrays in sequence rather than at random.
+pub(super) struct Names {
+    /// The nodes, their first runs and the empty non-terminals' tails.
+    pub(super) walk: Walk,
+    /// The node of each run, with [`FIRST_RUN`] on the first run of each node.
+    node_of_run: Vec<u32>,
+    /// The next run of the same owner, or [`NO_RUN`].
+    next_run: Vec<u32>,
+    /// Whether some owner has more than one run.
+    pub(super) shared: bool,
+}
+
+impl Names {
+    /// Sorts the runs by owner and makes one node per distinct owner, adding the apex and
+    /// the empty non-terminals.
+    pub(super) fn new(origin: &Name, owners: OwnerKeys) -> Result<Self, ZoneError> {
+        let OwnerKeys {
+            keys, mut order, ..
+        } = owners;
+        // Runs of one owner stay in input order, so the first is the one whose spelling the
+        // node keeps.
+        order.sort_unstable_by(|a, b| a.key.cmp(&b.key, &keys).then(a.run.cmp(&b.run)));
+
+        let runs = order.len();
+        let mut names = Names {
+            walk: Walk::new(origin, runs + 1),
+            node_of_run: vec![0; runs],
+            next_run: vec![NO_RUN; runs],
+            shared: false,
+        };
+        if order.first().is_none_or(|e| e.key.len > 0) {
+            names.walk.ensure_apex()?;
+        }
+        let mut i = 0;
+        while i < order.len() {
+            let entry = order[i];
+            let node = names.walk.add(&entry, &keys)?;
+            names.node_of_run[entry.run as usize] = node | FIRST_RUN;
+            let mut last = entry.run;
+            i += 1;
+            while i < order.len() && order[i].key.same(&entry.key, &keys) {
+                let run = order[i].run;
+                names.node_of_run[run as usize] = node;
+                names.next_run[last as usize] = run;
+                names.shared = true;
+                last = run;
+                i += 1;
+            }
+        }
+        Ok(names)
+    }
+}
+
 /// Where a node's name and RRsets went, noted by its first run.
 #[derive(Clone, Copy, Default)]
-struct Placed {
+pub(super) struct Placed {
     name: u32,
     /// The index's hash of the name.
-    hash: u32,
+    pub(super) hash: u32,
     rrsets: u32,
     rrset_count: u16,
     flags: u16,
     name_len: u8,
 }
 
-/// What screening the records found out for the layout.
-pub(super) struct Screened<'r> {
-    /// Where each run of records of one owner starts.
-    pub(super) runs: &'r [u32],
-    /// The runs' owners.
-    pub(super) owners: OwnerKeys,
-    /// The bytes the records' RDATA takes, with a 2-octet length each.
-    pub(super) rdata_len: usize,
+/// The RRsets, their RDATA and the owner names laid out so far, and where each run's node
+/// went.
+pub(super) struct Placement {
+    out: Arrays,
+    /// The owner names, in wire form with their original case, in the order they first
+    /// appear and spelled as they were then.
+    names: Vec<u8>,
+    /// By run: where the node of which the run is the first went.
+    placed: Vec<Placed>,
+    /// The SOA RRset's index in `out.rrsets`.
+    soa: u32,
+    /// Empty until the end; its seed hashes the names as they are placed.
+    index: NameTable,
+    apex_len: usize,
+    members: Vec<Member>,
+    /// What the checks of each node found.
+    pub(super) report: Report,
 }
 
-/// Groups the screened records into nodes and RRsets and lays them out.
-pub(super) fn lay_out(
-    origin: Name,
-    class: Class,
-    records: Vec<Record>,
-    screened: Screened<'_>,
-    opts: &CheckOptions,
-    report: &mut Report,
-) -> Result<Zone, ZoneError> {
-    let Screened {
-        runs,
-        owners,
-        rdata_len,
-    } = screened;
-    let Names {
-        mut nodes,
-        node_of_run,
-        next_run,
-        first_run,
-        tails,
-        name_bytes,
-    } = Names::new(&origin, owners)?;
-    let run_end = |run: usize| runs.get(run + 1).map_or(records.len(), |&e| e as usize);
+impl Placement {
+    /// An empty layout, with room for about `rrsets` RRsets, `rdata` bytes of RDATA and
+    /// `names` bytes of names.
+    pub(super) fn new(origin: &Name, rrsets: usize, rdata: usize, names: usize) -> Self {
+        Self {
+            out: Arrays {
+                rrsets: Vec::with_capacity(rrsets),
+                rdata: Vec::with_capacity(rdata),
+                records: 0,
+            },
+            names: Vec::with_capacity(names),
+            placed: Vec::new(),
+            soa: u32::MAX,
+            // Sized when filled, once the records are gone and their memory can be reused.
+            index: NameTable::with_capacity(0),
+            apex_len: origin.as_wire().len(),
+            members: Vec::new(),
+            report: Report::new(),
+        }
+    }
 
-    // The owner names, in wire form with their original case, in the order they first
-    // appear and spelled as they were then.
-    let mut names: Vec<u8> = Vec::with_capacity(name_bytes);
-    let mut out = Arrays {
-        rrsets: Vec::with_capacity(records.len()),
-        rdata: Vec::with_capacity(rdata_len),
-        records: 0,
-    };
-    let mut soa = u32::MAX;
-    let apex = origin.as_wire().len();
-    // Sized when filled, once the records are gone and their memory can be reused.
-    let mut index = NameTable::with_capacity(0);
-    // Each node's name and RRsets are written when its first run comes, so that the
-    // records are read nearly in the order they are in memory.
-    let mut placed = vec![Placed::default(); runs.len()];
-    let mut members: Vec<Member> = Vec::new();
-    for run in 0..runs.len() {
-        if node_of_run[run] & FIRST_RUN == 0 {
-            continue;
-        }
+    /// Makes room for about `rrsets` more RRsets, `rdata` more bytes of RDATA, `names`
+    /// more bytes of names and `runs` more runs.
+    pub(super) fn reserve(&mut self, rrsets: usize, rdata: usize, names: usize, runs: usize) {
+        self.out.rrsets.reserve(rrsets);
+        self.out.rdata.reserve(rdata);
+        self.names.reserve(names);
+        self.placed.reserve(runs);
+    }
+
+    /// Where the node of which run `run` is the first went.
+    pub(super) fn placed(&self, run: usize) -> Placed {
+        self.placed.get(run).copied().unwrap_or_default()
+    }
+
+    /// The names written so far.
+    pub(super) fn names(&self) -> &[u8] {
+        &self.names
+    }
+
+    /// The index whose hash the names are placed with.
+    pub(super) fn index(&self) -> &NameTable {
+        &self.index
+    }
+
+    /// Lays out the node whose first run is `run`: its records are `spans` of `records`
+    /// (ranges, each with the run it is), the first span that run's. Notes where the node
+    /// went under `run` and reports what the checks of BIND's database find.
+    #[inline]
+    pub(super) fn place(
+        &mut self,
+        records: &[Record],
+        run: usize,
+        spans: impl Iterator<Item = (usize, Range<usize>)>,
+        opts: &CheckOptions,
+    ) -> Result<(), ZoneError> {
+        let mut members = std::mem::take(&mut self.members);
         members.clear();
-        let mut r = run;
-        while r != NO_RUN as usize {
-            members.extend((runs[r] as usize..run_end(r)).map(|i| Member::new(&records, i, r)));
-            r = next_run[r] as usize;
+        for (r, span) in spans {
+            members.extend(span.map(|i| Member::new(records, i, r)));
         }
-        let owner = records[runs[run] as usize].owner.as_wire();
-        let first = out.rrsets.len();
-        let mut flags = out.add_rrsets(&records, &mut members)?;
+        let Some(first_member) = members.first() else {
+            self.members = members;
+            return Ok(());
+        };
+        let owner = records[first_member.record as usize].owner.as_wire();
+        let first = self.out.rrsets.len();
+        let mut flags = self.out.add_rrsets(records, &mut members)?;
+        self.members = members;
         if wire::is_wildcard(owner) {
             flags |= WILDCARD;
         }
         // The owners are at or below the origin: as long, they are the apex.
-        if owner.len() == apex {
+        if owner.len() == self.apex_len {
             // The apex's NS records are the zone's own, not a delegation.
             flags &= !CUT;
-            if let Some(i) = out.rrsets[first..]
+            if let Some(i) = self.out.rrsets[first..]
                 .iter()
                 .position(|r| r.rtype == RType::SOA)
             {
-                soa = (first + i) as u32;
+                self.soa = (first + i) as u32;
             }
         }
-        check_node(owner, &out.rrsets[first..], flags, opts, report);
-        placed[run] = Placed {
-            name: u32::try_from(names.len())
+        check_node(
+            owner,
+            &self.out.rrsets[first..],
+            flags,
+            opts,
+            &mut self.report,
+        );
+        if self.placed.len() <= run {
+            self.placed.resize(run + 1, Placed::default());
+        }
+        self.placed[run] = Placed {
+            name: u32::try_from(self.names.len())
                 .map_err(|_| ZoneError::TooLarge("owner names over 4 GiB"))?,
             // A wire-form name is at most 255 octets.
             name_len: owner.len() as u8,
             rrsets: u32::try_from(first)
                 .map_err(|_| ZoneError::TooLarge("more than 2^32 RRsets"))?,
-            rrset_count: u16::try_from(out.rrsets.len() - first)
+            rrset_count: u16::try_from(self.out.rrsets.len() - first)
                 .map_err(|_| ZoneError::TooLarge("more than 65535 RRsets at one name"))?,
             flags,
-            hash: index.hash(owner),
+            hash: self.index.hash(owner),
         };
-        names.extend_from_slice(owner);
+        self.names.extend_from_slice(owner);
+        Ok(())
     }
-    drop(members);
-    drop(node_of_run);
-    drop(next_run);
-    // The records' memory goes back before the rest is made, which can then reuse it.
-    drop(records);
 
+    /// The records of the node placed for run `run`, as they were laid out: one for each
+    /// RDATA kept, with its RRset's TTL and the owner's spelling.
+    pub(super) fn records_of(&self, run: usize, class: Class) -> Vec<Record> {
+        let p = self.placed(run);
+        let start = p.name as usize;
+        // The arena holds the owners of valid records: this always succeeds.
+        let Ok(owner) = Name::from_wire(&self.names[start..start + usize::from(p.name_len)]) else {
+            return Vec::new();
+        };
+        let sets = p.rrsets as usize..p.rrsets as usize + usize::from(p.rrset_count);
+        let mut records = Vec::new();
+        for (i, set) in self.out.rrsets[sets.clone()].iter().enumerate() {
+            let end = self
+                .out
+                .rrsets
+                .get(sets.start + i + 1)
+                .map_or(self.out.rdata.len(), |next| next.data as usize);
+            let mut at = set.data as usize;
+            while at + 2 <= end {
+                let len = usize::from(u16::from_be_bytes([
+                    self.out.rdata[at],
+                    self.out.rdata[at + 1],
+                ]));
+                let rdata = self.out.rdata[at + 2..at + 2 + len].to_vec();
+                records.push(Record {
+                    owner: owner.clone(),
+                    ttl: set.ttl,
+                    class,
+                    rtype: set.rtype,
+                    rdata: rdata.into(),
+                });
+                at += 2 + len;
+            }
+        }
+        records
+    }
+}
+
+/// Groups the screened records into nodes and RRsets and lays them out: each run of
+/// `runs` (whose records are `span(run)` of `records`) that is its node's first, with the
+/// other runs of the same owner, into `placement`, which holds the nodes of the runs
+/// before.
+pub(super) fn place_runs(
+    records: &[Record],
+    span: impl Fn(usize) -> Range<usize>,
+    runs: Range<usize>,
+    names: &Names,
+    placement: &mut Placement,
+    opts: &CheckOptions,
+) -> Result<(), ZoneError> {
+    if placement.placed.len() < runs.end {
+        placement.placed.resize(runs.end, Placed::default());
+    }
+    for run in runs {
+        if names.node_of_run[run] & FIRST_RUN == 0 {
+            continue;
+        }
+        let mut r = run;
+        let chain = std::iter::from_fn(|| {
+            (r != NO_RUN as usize).then(|| {
+                let this = r;
+                r = names.next_run[r] as usize;
+                (this, span(this))
+            })
+        });
+        placement.place(records, run, chain, opts)?;
+    }
+    Ok(())
+}
+
+/// Gives node `ent`, an empty non-terminal, its name: the tail of that of `below`, a node
+/// under it whose name is written. Returns the name's hash.
+#[inline]
+pub(super) fn name_ent(
+    nodes: &mut [NodeData],
+    names: &[u8],
+    index: &NameTable,
+    ent: usize,
+    below: usize,
+) -> u32 {
+    let skip = usize::from(nodes[below].labels - nodes[ent].labels);
+    let start = nodes[below].name as usize;
+    let wire = &names[start..start + usize::from(nodes[below].name_len)];
+    let tail = LabelOffsets::parse(wire).map_or(0, |o| o.start(skip));
+    nodes[ent].name = nodes[below].name + tail as u32;
+    nodes[ent].name_len = nodes[below].name_len - tail as u8;
+    if wire::is_wildcard(&wire[tail..]) {
+        nodes[ent].flags |= WILDCARD;
+    }
+    index.hash(&wire[tail..])
+}
+
+/// Fills a node from where its first run's records went.
+#[inline]
+pub(super) fn fill_node(node: &mut NodeData, p: &Placed) {
+    node.name = p.name;
+    node.name_len = p.name_len;
+    node.rrsets = p.rrsets;
+    node.rrset_count = p.rrset_count;
+    node.flags = p.flags;
+}
+
+/// Makes the zone from the nodes of `walk`, all laid out in `placement`: names them,
+/// marks them, indexes them.
+pub(super) fn finish_nodes(
+    origin: Name,
+    class: Class,
+    walk: Walk,
+    mut placement: Placement,
+) -> Result<Zone, ZoneError> {
+    let Walk {
+        mut nodes,
+        first_run,
+        tails,
+        ..
+    } = walk;
     let mut hashes = vec![0u32; nodes.len()];
     for ((node, hash), &run) in nodes.iter_mut().zip(&mut hashes).zip(&first_run) {
-        if let Some(p) = placed.get(run as usize) {
+        if let Some(p) = placement.placed.get(run as usize) {
             *hash = p.hash;
-            node.name = p.name;
-            node.name_len = p.name_len;
-            node.rrsets = p.rrsets;
-            node.rrset_count = p.rrset_count;
-            node.flags = p.flags;
+            fill_node(node, p);
         }
     }
-    drop(placed);
     drop(first_run);
+    // Memory for the rest.
+    placement.placed = Vec::new();
+    // Empty non-terminals borrow the tail of the name below them.
+    for (ent, below) in tails {
+        let (ent, below) = (ent as usize, below as usize);
+        hashes[ent] = name_ent(&mut nodes, &placement.names, &placement.index, ent, below);
+    }
+    mark_occlusion(&mut nodes);
+    let index = std::mem::replace(&mut placement.index, NameTable::with_capacity(0));
+    assemble(
+        origin,
+        class,
+        nodes,
+        Indexing::Fill(index, hashes),
+        &mut placement,
+    )
+}
+
+/// How the names of a zone's nodes get into its index.
+pub(super) enum Indexing {
+    /// Fill the empty table with these hashes, one per node (the apex's may be missing).
+    Fill(NameTable, Vec<u32>),
+    /// The table holds every node already, the apex perhaps excepted.
+    Filled(NameTable),
+}
+
+/// Makes the zone from its finished nodes, in canonical order, indexed as `indexing` says,
+/// and what `placement` laid out (it keeps only its notes): names the apex when it has no
+/// records, completes the index.
+pub(super) fn assemble(
+    origin: Name,
+    class: Class,
+    mut nodes: Vec<NodeData>,
+    indexing: Indexing,
+    placement: &mut Placement,
+) -> Result<Zone, ZoneError> {
+    let out = std::mem::take(&mut placement.out);
+    let mut names = std::mem::take(&mut placement.names);
+    let soa = placement.soa;
+    let (mut index, mut hashes) = match indexing {
+        Indexing::Fill(index, hashes) => (index, Some(hashes)),
+        Indexing::Filled(index) => (index, None),
+    };
     // An apex without records has the origin's spelling.
     if nodes[0].name_len == 0 {
         nodes[0].name = u32::try_from(names.len())
             .map_err(|_| ZoneError::TooLarge("owner names over 4 GiB"))?;
-        nodes[0].name_len = apex as u8;
+        nodes[0].name_len = origin.as_wire().len() as u8;
         names.extend_from_slice(origin.as_wire());
-        hashes[0] = index.hash(origin.as_wire());
+        let hash = index.hash(origin.as_wire());
+        match hashes.as_mut() {
+            Some(hashes) => hashes[0] = hash,
+            None => index.insert(hash, 0),
+        }
         if wire::is_wildcard(origin.as_wire()) {
             nodes[0].flags |= WILDCARD;
         }
     }
     nodes[0].flags |= APEX;
-    // Empty non-terminals borrow the tail of the name below them.
-    for (ent, below) in tails {
-        let (ent, below) = (ent as usize, below as usize);
-        let skip = usize::from(nodes[below].labels - nodes[ent].labels);
-        let start = nodes[below].name as usize;
-        let wire = &names[start..start + usize::from(nodes[below].name_len)];
-        let tail = LabelOffsets::parse(wire).map_or(0, |o| o.start(skip));
-        nodes[ent].name = nodes[below].name + tail as u32;
-        nodes[ent].name_len = nodes[below].name_len - tail as u8;
-        if wire::is_wildcard(&wire[tail..]) {
-            nodes[ent].flags |= WILDCARD;
-        }
-        hashes[ent] = index.hash(&wire[tail..]);
+    if let Some(hashes) = hashes {
+        index.fill(&hashes);
     }
-    mark_occlusion(&mut nodes);
-    index.fill(&hashes);
     Ok(Zone {
         origin,
         class,
@@ -497,6 +751,7 @@ impl Member {
 }
 
 /// The RRsets and RDATA written so far.
+#[derive(Default)]
 struct Arrays {
     rrsets: Vec<RRsetData>,
     rdata: Vec<u8>,
@@ -629,18 +884,32 @@ fn check_node(
     }
 }
 
-/// Marks the nodes below delegation points and DNAMEs, and the parents of wildcards.
+/// Marks the nodes below delegation points and DNAMEs, and the parents of wildcards, one
+/// node at a time in canonical order.
 ///
 /// In canonical order a node's parent is the nearest earlier node with one label fewer on
 /// the path from the apex, so a stack of that path finds every parent without lookups.
-fn mark_occlusion(nodes: &mut [NodeData]) {
-    let mut path: Vec<usize> = Vec::with_capacity(16);
-    for i in 0..nodes.len() {
-        let labels = nodes[i].labels;
-        while path.last().is_some_and(|&p| nodes[p].labels >= labels) {
-            path.pop();
+pub(super) struct Occlusion {
+    path: Vec<usize>,
+}
+
+impl Occlusion {
+    /// Before the apex.
+    pub(super) fn new() -> Self {
+        Self {
+            path: Vec::with_capacity(16),
         }
-        if let Some(&parent) = path.last() {
+    }
+
+    /// Marks node `i`, whose flags are set and which follows the nodes marked so far; its
+    /// parent is among them.
+    #[inline]
+    pub(super) fn mark(&mut self, nodes: &mut [NodeData], i: usize) {
+        let labels = nodes[i].labels;
+        while self.path.last().is_some_and(|&p| nodes[p].labels >= labels) {
+            self.path.pop();
+        }
+        if let Some(&parent) = self.path.last() {
             if nodes[parent].flags & (OCCLUDED | CUT | DNAME) != 0 {
                 nodes[i].flags |= OCCLUDED;
             }
@@ -648,6 +917,14 @@ fn mark_occlusion(nodes: &mut [NodeData]) {
                 nodes[parent].flags |= WILDCARD_PARENT;
             }
         }
-        path.push(i);
+        self.path.push(i);
+    }
+}
+
+/// Marks every node (see [`Occlusion`]).
+fn mark_occlusion(nodes: &mut [NodeData]) {
+    let mut occlusion = Occlusion::new();
+    for i in 0..nodes.len() {
+        occlusion.mark(nodes, i);
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! # Design
 //!
-//! A [`Zone`] is built once ([`Zone::build`]) and never changed; a reload, a transfer or an
-//! update builds a new one beside it. Everything lives in a few flat arrays:
+//! A [`Zone`] is built once ([`Zone::build`], or [`ZoneBuilder`] from records that come in
+//! batches) and never changed; a reload, a transfer or an update builds a new one beside
+//! it. Everything lives in a few flat arrays:
 //!
 //! - the **nodes**, one per owner name and one per empty non-terminal, in the canonical
 //!   order of RFC 4034 §6.1 (so the apex is node 0, a node's descendants follow it, and a
@@ -25,6 +26,7 @@
 //! the zone; nothing on the lookup path allocates.
 
 mod build;
+mod builder;
 mod checks;
 mod layout;
 mod node;
@@ -39,6 +41,7 @@ use crate::diag::Diagnostic;
 use crate::name::Name;
 use crate::types::{Class, RType};
 
+pub use builder::{Scratch, ZoneBuilder};
 pub use node::{Node, Nodes, RRset, RRsets, Rdatas};
 pub use order::canonical_cmp;
 pub use records::{CanonicalRecords, RecordRef};

@@ -22,7 +22,8 @@ struct Slot {
     node: u32,
 }
 
-/// Open addressing with linear probing, at most three quarters full; filled once.
+/// Open addressing with linear probing, at most three quarters full; filled once, or a
+/// node at a time while a zone is built from records as they arrive.
 pub(crate) struct NameTable {
     slots: Box<[Slot]>,
     len: usize,
@@ -41,6 +42,31 @@ impl NameTable {
             len: 0,
             seed,
         }
+    }
+
+    /// An empty table hashing as `other` does.
+    pub(crate) fn empty_like(other: &NameTable) -> Self {
+        Self {
+            slots: empty_slots(capacity_for(0)),
+            len: 0,
+            seed: other.seed,
+        }
+    }
+
+    /// Adds node `node` with hash `hash`, doubling the table when it would be more than
+    /// three quarters full.
+    pub(crate) fn insert(&mut self, hash: u32, node: u32) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            let doubled = empty_slots(self.slots.len() * 2);
+            let old = std::mem::replace(&mut self.slots, doubled);
+            // In slot order, the new home slots rise too: the new table is written nearly in
+            // sequence.
+            for &slot in old.iter().filter(|s| s.node != EMPTY) {
+                place(&mut self.slots, slot);
+            }
+        }
+        place(&mut self.slots, Slot { hash, node });
+        self.len += 1;
     }
 
     /// The hash of a wire-form name, ignoring ASCII case.
@@ -198,9 +224,9 @@ mod tests {
         assert_ne!(a, hash_folded(8, b"\x03www\x07example\x00"));
     }
 
-    #[test]
-    fn fill_and_find() {
-        let names: Vec<Vec<u8>> = (0..1000u32)
+    /// `n0.` to `n{count-1}.` in wire form.
+    fn numbered_names(count: u32) -> Vec<Vec<u8>> {
+        (0..count)
             .map(|i| {
                 let label = format!("n{i}");
                 let mut wire = vec![label.len() as u8];
@@ -208,7 +234,12 @@ mod tests {
                 wire.push(0);
                 wire
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn fill_and_find() {
+        let names = numbered_names(1000);
         // Sized for 4, filled with 1000: the table makes room first.
         let mut table = NameTable::with_capacity(4);
         let hashes: Vec<u32> = names.iter().map(|name| table.hash(name)).collect();
@@ -216,6 +247,23 @@ mod tests {
         assert!(table.slots.len() * 3 >= names.len() * 4);
         for (i, name) in names.iter().enumerate() {
             let found = table.find(table.hash(name), |n| names[n as usize] == *name);
+            assert_eq!(found, Some(i as u32));
+        }
+        assert_eq!(table.find(table.hash(b"\x01x\x00"), |_| true), None);
+    }
+
+    #[test]
+    fn insert_one_at_a_time_and_find() {
+        let names = numbered_names(5000);
+        let seeded = NameTable::with_capacity(0);
+        let mut table = NameTable::empty_like(&seeded);
+        for (i, name) in names.iter().enumerate() {
+            table.insert(seeded.hash(name), i as u32);
+            assert!(table.len * 4 <= table.slots.len() * 3);
+        }
+        assert_eq!(table.len, names.len());
+        for (i, name) in names.iter().enumerate() {
+            let found = table.find(seeded.hash(name), |n| names[n as usize] == *name);
             assert_eq!(found, Some(i as u32));
         }
         assert_eq!(table.find(table.hash(b"\x01x\x00"), |_| true), None);
