@@ -242,15 +242,21 @@ fn ixfr_from_differences_serves_bind_an_incremental_transfer() {
     assert!(rivet_dir.path().join("example.test.db.jnl").exists());
 }
 
+/// A scratch directory with `example.test.db` at serial 1, a port for rivetd, and the
+/// zone file's path.
+fn primary_at_serial_1() -> (tempfile::TempDir, u16, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("example.test.db");
+    rewrite(&db, &zone("example.test", 1, ip(1)));
+    (dir, free_port(), db)
+}
+
 #[test]
 fn max_journal_size_trims_the_journal_and_ixfr_falls_back_to_axfr() {
     let Some(dig) = tool("dig", "max_journal_size_trims_the_journal") else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
-    let port = free_port();
-    let db = dir.path().join("example.test.db");
-    rewrite(&db, &zone("example.test", 1, ip(1)));
+    let (dir, port, db) = primary_at_serial_1();
     let conf = write_conf_with_zones(
         dir.path(),
         "",
@@ -426,10 +432,7 @@ fn provide_ixfr_no_answers_ixfr_with_the_whole_zone_unless_a_server_statement_sa
     let Some(dig) = tool("dig", "xfr_rivet_primary") else {
         return;
     };
-    let dir = tempfile::tempdir().expect("dir");
-    let port = free_port();
-    let db = dir.path().join("example.test.db");
-    rewrite(&db, &zone("example.test", 1, ip(1)));
+    let (dir, port, db) = primary_at_serial_1();
     let zone_statement = "zone \"example.test\" { type primary; file \"example.test.db\"; \
                           notify no; ixfr-from-differences yes; };\n";
     let conf = write_conf_with_zones(dir.path(), "", zone_statement);
